@@ -1,0 +1,85 @@
+// A strict RFC 8259 JSON reader that keeps the source position of every value and key.
+//
+// Why not nlohmann's DOM: Debian's nlohmann 3.11.2 has no start positions (start_pos() came in
+// 3.12), its SAX interface reports positions only for errors, and its DOM keeps only the last of
+// duplicate keys without telling. Policies need line:column for every element, duplicate keys as
+// errors, raw byte spans (to cache compiled policies by their text) and hard limits on depth and
+// size. This reader does exactly that and nothing more; nlohmann is used for writing JSON.
+//
+// Thread-safety: ParseJson is reentrant; JsonValue is a plain value type.
+// Cost: one pass over the text, one allocation per string/array/object.
+#ifndef REDTRUST_ENGINE_BASE_JSON_H_
+#define REDTRUST_ENGINE_BASE_JSON_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/base/diagnostic.h"
+
+namespace redtrust {
+
+struct JsonMember;
+
+class JsonValue {
+ public:
+  enum class Kind { kNull, kBool, kNumber, kString, kArray, kObject };
+
+  Kind kind = Kind::kNull;
+  SourcePos pos;            // first byte of the value
+  uint64_t end_offset = 0;  // one past the last byte of the value
+  bool bool_value = false;
+  // kString: the decoded string (valid UTF-8). kNumber: the number exactly as written ("10.0").
+  // kBool: "true" / "false". kNull: "null".
+  std::string text;
+  std::vector<JsonValue> items;     // kArray
+  std::vector<JsonMember> members;  // kObject, in document order, keys unique
+
+  bool is_string() const { return kind == Kind::kString; }
+  bool is_array() const { return kind == Kind::kArray; }
+  bool is_object() const { return kind == Kind::kObject; }
+  // The member with exactly this key, or nullptr. REQUIRES: is_object() (else returns nullptr).
+  const JsonValue* Find(std::string_view key) const;
+};
+
+struct JsonMember {
+  std::string key;
+  SourcePos key_pos;  // position of the key's opening quote
+  JsonValue value;
+};
+
+const char* JsonKindName(JsonValue::Kind k);  // "null", "boolean", "number", "string", ...
+
+struct JsonOptions {
+  // Maximum nesting of arrays and objects. Default: 64. Deeper input is an error, not a crash.
+  int max_depth = 64;
+  // Maximum text size in bytes. Default: 16 MiB.
+  uint64_t max_bytes = 16u << 20;
+  // Reject a second occurrence of a key in one object. Default: on (IAM grammar G13).
+  bool reject_duplicate_keys = true;
+};
+
+struct JsonError {
+  std::string message;  // lowercase, e.g. "duplicate key `Effect`", "invalid UTF-8 byte 0xff"
+  SourcePos pos;        // where the problem is
+};
+
+// Parses exactly one JSON value (surrounding white space allowed). Rejects: trailing garbage,
+// comments, trailing commas, NaN/Infinity, leading zeros, unescaped control characters, invalid
+// UTF-8 (also in escapes: lone surrogates), depth and size beyond the options.
+// On success fills *out and returns nullopt; on failure returns the first error.
+std::optional<JsonError> ParseJson(std::string_view text, const JsonOptions& options,
+                                   JsonValue* out);
+
+// Appends one reference token to a JSON pointer, escaping `~` as ~0 and `/` as ~1 (RFC 6901).
+std::string JsonPointerAppend(std::string_view base, std::string_view token);
+std::string JsonPointerAppend(std::string_view base, size_t index);
+
+// Computes line:column for a byte offset (used when only an offset is known).
+SourcePos PositionOfOffset(std::string_view text, uint64_t offset);
+
+}  // namespace redtrust
+
+#endif  // REDTRUST_ENGINE_BASE_JSON_H_

@@ -1,0 +1,68 @@
+// The `redtrust eval` line protocol: one JSON request per input line in, one JSON decision per
+// line out. This is the one place (with decision_json.h) where requests are read from JSON.
+//
+// Input line:
+//   {"id": "echoed string",
+//    "principal": {"Service": "..."} | {"AWS": "<account id, :root, role, user or session ARN>"}
+//                 | {"Federated": "..."},
+//    "action": "sts:AssumeRole",
+//    "resource": "arn:aws:iam::123456789012:role/R",
+//    "resource_policy": {...} (optional; for sts:AssumeRole the role's trust policy),
+//    "identity_policies": [{...}, ...] (optional),
+//    "resource_account": "123456789012" (optional; else from the resource ARN),
+//    "context": {"sts:ExternalId": "...", "aws:TagKeys": ["a", "b"], ...} (optional),
+//    "now": "2026-01-01T00:00:00Z" (optional; else the session's clock)}
+// Output line:
+//   {"id", "decision": "allowed"|"explicitDeny"|"implicitDeny"|"error",
+//    "matched_statements": [{"policy", "index", "sid", "line", "column"}],
+//    "missing_context_keys": [...], "errors": [{"code", "message", "path", "line", "column"}]}
+// `policy` names the policy inside the request: "resource_policy" or "identity_policies/N".
+// line/column are positions in the input line's text (line = the input line number).
+//
+// Thread-safety: an EvalSession is not thread-safe (it owns a cache); use one per thread.
+#ifndef REDTRUST_ENGINE_IO_EVAL_JSON_H_
+#define REDTRUST_ENGINE_IO_EVAL_JSON_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "engine/policy/validate.h"
+
+namespace redtrust {
+
+struct EvalSessionOptions {
+  // Clock for aws:CurrentTime / aws:EpochTime when a line has no "now". Microseconds since the
+  // epoch. Default: unset, meaning the wall clock read once when the session starts.
+  std::optional<int64_t> now_micros;
+  ValidateOptions validate;
+  // Compiled policies cached by their exact text. Default: 4,096 entries (LRU-less: the cache
+  // is cleared when full, which keeps memory bounded).
+  size_t policy_cache_entries = 4096;
+  // Maximum bytes of one input line. Default: 1 MiB.
+  size_t max_line_bytes = 1u << 20;
+};
+
+class EvalSession {
+ public:
+  explicit EvalSession(EvalSessionOptions options = {});
+  ~EvalSession();
+  EvalSession(const EvalSession&) = delete;
+  EvalSession& operator=(const EvalSession&) = delete;
+
+  // Evaluates one input line and returns the output JSON (no trailing newline). Never throws;
+  // a bad line yields decision "error" with errors naming path, line and column, and sets
+  // *is_error. `line_number` (1-based) is used for positions in errors and matched statements.
+  std::string EvaluateLine(std::string_view line, uint64_t line_number, bool* is_error);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace redtrust
+
+#endif  // REDTRUST_ENGINE_IO_EVAL_JSON_H_
