@@ -4,7 +4,9 @@
 #define REDTRUST_ENGINE_BASE_DIAGNOSTIC_H_
 
 #include <cstdint>
+#include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace redtrust {
@@ -35,6 +37,11 @@ using Diagnostics = std::vector<Diagnostic>;
 bool HasErrors(const Diagnostics& d);
 // Stable sort by position (unknown positions last), then path, then code.
 void SortDiagnostics(Diagnostics& d);
+
+// Makes user input safe to quote inside a one-line message: control characters become
+// \n, \t, \u0001 and so on, and text longer than `max_bytes` is cut at a UTF-8 boundary and
+// ends with "...". The input is expected to be valid UTF-8 (decoded JSON strings are).
+std::string SanitizeForMessage(std::string_view text, size_t max_bytes = 100);
 
 }  // namespace redtrust
 

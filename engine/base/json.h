@@ -54,6 +54,7 @@ const char* JsonKindName(JsonValue::Kind k);  // "null", "boolean", "number", "s
 
 struct JsonOptions {
   // Maximum nesting of arrays and objects. Default: 64. Deeper input is an error, not a crash.
+  // Values above 1,024 are treated as 1,024, which bounds the parser's stack use.
   int max_depth = 64;
   // Maximum text size in bytes. Default: 16 MiB.
   uint64_t max_bytes = 16u << 20;
@@ -64,6 +65,10 @@ struct JsonOptions {
 struct JsonError {
   std::string message;  // lowercase, e.g. "duplicate key `Effect`", "invalid UTF-8 byte 0xff"
   SourcePos pos;        // where the problem is
+  // Stable diagnostic code (docs/diagnostics.md): "json.syntax" (malformed text, including
+  // invalid UTF-8 and empty input), "json.duplicate_key", "json.too_deep" (max_depth) or
+  // "json.too_large" (max_bytes).
+  std::string code = "json.syntax";
 };
 
 // Parses exactly one JSON value (surrounding white space allowed). Rejects: trailing garbage,

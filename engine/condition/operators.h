@@ -39,7 +39,9 @@ struct OperatorSpec {
 };
 
 // Parses an operator name exactly as AWS spells it (case-sensitive, reference G12
-// recommendation). NullIfExists is rejected (IfExists is not documented for Null).
+// recommendation). NullIfExists is rejected (IfExists is not documented for Null), and so are
+// ForAllValues:Null / ForAnyValue:Null (Null tests presence, not values). No white space, one
+// qualifier at most, one IfExists at most.
 std::optional<OperatorSpec> ParseOperatorName(std::string_view name);
 
 // The canonical name, e.g. "ForAnyValue:StringLikeIfExists".
@@ -59,6 +61,13 @@ bool UsesWildcards(BaseOperator op);
 
 // For an unknown name, the closest valid operator name (edit distance, case-insensitive), or
 // nullopt when nothing is close. Used for "did you mean" help.
+// Details: candidates are all 157 valid full names (qualifiers and IfExists included); the
+// distance counts insertions, deletions, substitutions and adjacent transpositions, ignoring
+// ASCII case; at most 1 edit for names up to 9 characters, 2 up to 14, 3 beyond; ties go to
+// the first name in enum order (plain, ForAllValues:, ForAnyValue:; without IfExists first).
+// "StringEqual" -> "StringEquals", "stringequals" -> "StringEquals", "foo" -> nullopt.
+// Set-qualified or IfExists forms of Null ("NullIfExists") -> "Null".
+// Cost: O(157 * |bad| * 40) at most, with early exits on length difference and row minimum.
 std::optional<std::string> SuggestOperatorName(std::string_view bad);
 
 }  // namespace redtrust

@@ -12,15 +12,31 @@
 namespace redtrust {
 
 // ---- Numbers (C7): integers or decimals, optional leading '-', compared by value: "10" == "10.0".
-// Rejects empty text, exponents, hex, white space, "+", NaN/Inf.
+// Accepted spelling: `-?[0-9]+(\.[0-9]+)?` (leading zeros allowed, "-0" == "0"). Rejects empty
+// text, ".5", "5.", exponents, hex, white space, "+", NaN/Inf, and values whose magnitude does not
+// fit a double. The double loses precision past 2^53; use CompareNumeric for exact comparison.
 std::optional<double> ParseNumeric(std::string_view text);
+// Exact decimal comparison of two texts ParseNumeric accepts (any length, no rounding):
+// -1 when a < b, 0 when equal ("10" vs "10.0", "-0" vs "0"), 1 when a > b; nullopt when either
+// text is not a number. Cost: O(|a| + |b|), no allocation.
+std::optional<int> CompareNumeric(std::string_view a, std::string_view b);
 
 // ---- Dates (C8). Epoch seconds (only digits, optionally with a fractional part or a leading
 // '-') or the W3C ISO 8601 profile: YYYY-MM, YYYY-MM-DD, YYYY-MM-DDThh:mmTZD, ...:ssTZD,
 // ...:ss.sTZD with TZD = Z | +hh:mm | -hh:mm. A bare 4-digit year is epoch seconds (C8).
 // Result: microseconds since 1970-01-01T00:00:00Z.
+// Details (docs/semantics.md#dates):
+//  - Ranges are checked: month 1-12, day within the month (Feb 29 only in leap years), hour
+//    0-23, minute and second 0-59 (no leap second, no 24:00). Year is exactly 4 digits.
+//  - YYYY-MM means day 1; date-only forms mean 00:00:00Z.
+//  - Fractions: 1-9 digits in ISO seconds, any number in epoch seconds; truncated to micros.
+//  - Relaxations (what moto's reconstruction of AWS's save-time check accepts): 't'/'z' in
+//    lowercase, a `±hh` offset without minutes, and a 'T' form without TZD, read as UTC.
+//  - Epoch magnitude must fit int64 microseconds (about ±292,000 years).
 std::optional<int64_t> ParseDate(std::string_view text);
 // Formats microseconds since the epoch as "YYYY-MM-DDThh:mm:ssZ" (aws:CurrentTime form).
+// Sub-second digits are dropped (floor, also before 1970). Years outside 0000-9999 print with
+// more digits or a sign and do not parse back.
 std::string FormatIsoUtc(int64_t epoch_micros);
 
 // ---- Bool (C9): "true" / "false", compared case-insensitively (docs/semantics.md#bool).
@@ -35,15 +51,32 @@ struct IpCidr {
   IpAddress base;
   int prefix = 0;  // 0..32 or 0..128
 };
+// IPv4: strict dotted quad, four octets 0-255 without leading zeros ("010.0.0.1" is rejected
+// as ambiguous). IPv6 (any text containing ':'): RFC 4291 forms, eight groups of 1-4 hex
+// digits, or fewer with one "::", optionally ending in a dotted quad ("::ffff:10.0.0.1").
+// IPv4-mapped addresses stay IPv6 (v6 = true); they are not converted to IPv4. Zone ids
+// ("fe80::1%eth0"), brackets and white space are rejected.
 std::optional<IpAddress> ParseIpAddress(std::string_view text);
-// "10.0.0.0/8", "2001:db8::/32"; a bare address means /32 (v4) or /128 (v6).
+// "10.0.0.0/8", "2001:db8::/32"; a bare address means /32 (v4) or /128 (v6). The prefix is 1-3
+// decimal digits within 0..32 or 0..128, else nullopt. Host bits set in the base
+// ("10.1.2.3/8") are accepted and cleared in the result.
 std::optional<IpCidr> ParseCidr(std::string_view text);
-// False when the families differ (C11).
+// False when the families differ (C11), so "::ffff:10.0.0.1" is not in 10.0.0.0/8. Prefix 0
+// contains every address of its family (unlike iam-simulate's /0 bug, §8).
 bool CidrContains(const IpCidr& cidr, const IpAddress& addr);
 
 // ---- Globs (C6, M1): `*` = any run of characters (also `/`, `:`, newline), `?` = exactly one
 // character (one UTF-8 code point), anchored at both ends. Linear-time in practice:
 // O(|pattern| * |text|) worst case, no recursion.
+// Exact byte-level contract (WildcardPattern must agree with it on every input):
+//  - `*` matches any byte sequence, including invalid UTF-8;
+//  - `?` matches one ASCII byte, or one 2/3/4-byte sequence whose lead byte is C2-DF/E0-EF/
+//    F0-F4 followed by the right number of continuation bytes (80-BF). It never matches a
+//    lone continuation byte, C0, C1, F5-FF or a truncated sequence. Overlong forms and
+//    surrogates are not rejected (structure only). On valid UTF-8 this is "one code point".
+//  - every other pattern byte matches itself; with `ignore_case`, ASCII letters match either
+//    case and no other byte is folded (C6: no Unicode case folding).
+// There is no escape: `*` and `?` are always wildcards (use ${*} / ${?} variables, V5).
 bool GlobMatch(std::string_view pattern, std::string_view text, bool ignore_case);
 bool HasWildcard(std::string_view pattern);  // contains '*' or '?'
 

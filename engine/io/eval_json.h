@@ -35,9 +35,10 @@
 namespace redtrust {
 
 struct EvalSessionOptions {
-  // Clock for aws:CurrentTime / aws:EpochTime when a line has no "now". Microseconds since the
-  // epoch. Default: unset, meaning the wall clock read once when the session starts.
-  std::optional<int64_t> now_micros;
+  // Clock for aws:CurrentTime / aws:EpochTime when a line has no "now", in microseconds since
+  // the epoch. The engine never reads the wall clock: tools pass it in (`--now` overrides).
+  // Default: 0 (1970-01-01T00:00:00Z).
+  int64_t now_micros = 0;
   ValidateOptions validate;
   // Compiled policies cached by their exact text. Default: 4,096 entries (LRU-less: the cache
   // is cleared when full, which keeps memory bounded).
@@ -57,6 +58,10 @@ class EvalSession {
   // a bad line yields decision "error" with errors naming path, line and column, and sets
   // *is_error. `line_number` (1-based) is used for positions in errors and matched statements.
   std::string EvaluateLine(std::string_view line, uint64_t line_number, bool* is_error);
+
+  // The "error" output line for an input line longer than max_line_bytes, which the caller
+  // did not keep in memory; `length` is its real length in bytes.
+  std::string OversizeLine(uint64_t line_number, uint64_t length) const;
 
  private:
   struct Impl;

@@ -87,9 +87,15 @@ struct Statement {
   std::string condition_path;
   SourcePos condition_pos;
   std::vector<ConditionEntry> conditions;  // document order
+  // Every operator key of the Condition block as written, in document order, including those
+  // whose block is `{}` and so produce no ConditionEntry (reference G11: an unknown operator
+  // with an empty block is ignored, not rejected).
+  std::vector<LocatedString> condition_operators;
 };
 
 struct PolicyDocument {
+  std::string path;  // JSON pointer of the policy object itself: "" or ReadPolicyFromJson's base
+  SourcePos pos;     // the policy object's opening brace
   std::optional<LocatedString> version;  // missing means 2008-10-17 (reference G2)
   std::optional<LocatedString> id;
   bool has_statement = false;

@@ -2,6 +2,15 @@
 // wildcards compare as strings; pure prefix (`abc*`) and suffix (`*abc`) patterns use direct
 // comparisons; anything else is compiled to an anchored RE2 with literal runs quoted.
 // Immutable and thread-safe after construction.
+//
+// Semantics: exactly GlobMatch(pattern, text, ignore_case) from engine/condition/values.h, on
+// every byte string (valid UTF-8 or not): `*` any bytes incl. '/', ':' and newline, `?` one
+// UTF-8 sequence, ASCII-only case folding. There is no escape character.
+// Cost: construction is O(|pattern|) plus RE2 compilation for the regex kind; Matches is
+// O(|text|) (RE2's DFA; literal/prefix/suffix are a single comparison).
+// Failure: construction cannot fail. Patterns with more than 256 wildcards or 4096 bytes are
+// not compiled (RE2 slows down badly on them), nor are patterns RE2 rejects; Matches then runs
+// GlobMatch, O(|pattern| * |text|) worst case, with the same results.
 #ifndef REDTRUST_ENGINE_POLICY_WILDCARD_H_
 #define REDTRUST_ENGINE_POLICY_WILDCARD_H_
 
@@ -25,9 +34,14 @@ class WildcardPattern {
   WildcardPattern(const WildcardPattern&) = delete;
   WildcardPattern& operator=(const WildcardPattern&) = delete;
 
+  // True when the whole of `text` matches (anchored at both ends).
   bool Matches(std::string_view text) const;
   const std::string& pattern() const { return pattern_; }
   bool has_wildcard() const { return kind_ != Kind::kLiteral; }
+  // True when Matches runs a compiled RE2 (not a literal, prefix, suffix or "*" pattern, not
+  // over the size caps, and compilation succeeded). For tests and cost reporting; does not
+  // change results.
+  bool uses_regex() const;
 
  private:
   enum class Kind { kLiteral, kAny, kPrefix, kSuffix, kRegex };

@@ -1,0 +1,83 @@
+// Decisions and their explanations (STYLE guideline 6): the outcome, the statements that decided
+// it, the keys the policies wanted and the request lacked, and (optionally) a per-statement trace
+// from which explain.h writes the "why".
+#ifndef REDTRUST_ENGINE_EVAL_DECISION_H_
+#define REDTRUST_ENGINE_EVAL_DECISION_H_
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "engine/base/diagnostic.h"
+
+namespace redtrust {
+
+// AWS's EvalDecision values (reference E1).
+enum class Effect { kAllowed, kExplicitDeny, kImplicitDeny };
+const char* EffectName(Effect e);  // "allowed" | "explicitDeny" | "implicitDeny"
+
+struct StatementRef {
+  std::string policy;  // policy id: a file name, or "resource_policy", "identity_policies/0"
+  size_t index = 0;
+  std::string sid;     // empty when none
+  std::string path;    // JSON pointer of the statement
+  SourcePos pos;
+};
+
+// How a statement's Principal matched the caller (reference M5, M6).
+enum class PrincipalMatch { kNone, kAccountLevel, kDirect };
+
+// ---- Trace: filled only when EvalOptions::trace is on.
+struct ConditionTrace {
+  std::string op;   // as written
+  std::string key;  // as written
+  std::vector<std::string> policy_values;   // after variable substitution
+  std::vector<std::string> request_values;  // empty when the key is missing
+  bool key_present = false;
+  bool result = false;
+  std::string note;  // e.g. "key missing: IfExists makes this true", "not a number"
+  std::string path;
+  SourcePos pos;
+};
+
+struct StatementTrace {
+  StatementRef ref;
+  bool is_deny = false;
+  bool action_matched = false;
+  bool has_principal = false;
+  PrincipalMatch principal = PrincipalMatch::kNone;
+  bool resource_matched = false;
+  bool has_resource = false;
+  bool conditions_matched = false;
+  std::vector<ConditionTrace> conditions;  // up to and including the first false one
+  bool applies() const {
+    return action_matched && (!has_principal || principal != PrincipalMatch::kNone) &&
+           resource_matched && conditions_matched;
+  }
+};
+
+// The outcome of evaluating one policy against a request.
+struct PolicyResult {
+  std::string policy;
+  std::vector<StatementRef> allows;  // applicable Allow statements
+  std::vector<StatementRef> denies;  // applicable Deny statements
+  PrincipalMatch best_allow_principal = PrincipalMatch::kNone;  // resource policies only
+  std::vector<StatementTrace> trace;
+};
+
+struct Decision {
+  Effect effect = Effect::kImplicitDeny;
+  std::vector<StatementRef> matched;  // allow: the allows that counted; explicit deny: the denies
+  std::vector<std::string> missing_context_keys;
+  // One sentence saying which rule decided, e.g. "cross-account: the trust policy allows but no
+  // identity policy allows sts:AssumeRole" (reference E3-E6).
+  std::string reason;
+  // STS's AccessDenied reason suffix when denied (reference S6), e.g.
+  // " because no role trust policy allows the sts:AssumeRole action".
+  std::string sts_reason;
+  std::vector<PolicyResult> policies;  // per policy, in evaluation order (resource policy first)
+};
+
+}  // namespace redtrust
+
+#endif  // REDTRUST_ENGINE_EVAL_DECISION_H_

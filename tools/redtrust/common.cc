@@ -1,0 +1,66 @@
+#include "tools/redtrust/common.h"
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+
+#include "engine/condition/values.h"
+
+namespace redtrust::cli {
+
+StatusOr<std::string> ReadFile(const std::string& path, uint64_t max_bytes) {
+  FILE* f = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
+  if (!f) return Status::NotFound(path + ": cannot open: " + std::strerror(errno));
+  std::string out;
+  char buf[1 << 16];
+  size_t n;
+  bool too_big = false;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) {
+    if (out.size() + n > max_bytes) {
+      too_big = true;
+      break;
+    }
+    out.append(buf, n);
+  }
+  bool failed = std::ferror(f);
+  if (f != stdin) std::fclose(f);
+  if (failed) return Status::InvalidArgument(path + ": read error");
+  if (too_big) {
+    return Status::ResourceExhausted(path + ": file is larger than the limit of " +
+                                     std::to_string(max_bytes) + " bytes");
+  }
+  return out;
+}
+
+std::string FormatDiagnostic(std::string_view file, const Diagnostic& d) {
+  std::string s(file);
+  if (d.pos.known()) s += ":" + std::to_string(d.pos.line) + ":" + std::to_string(d.pos.column);
+  s += ": ";
+  s += SeverityName(d.severity);
+  s += ": " + d.code + ": " + d.message;
+  if (!d.help.empty()) s += " (" + d.help + ")";
+  if (!d.pos.known() && !d.path.empty()) s += " [at " + d.path + "]";
+  return s;
+}
+
+void PrintError(std::string_view message) { std::cerr << "redtrust: " << message << "\n"; }
+
+StatusOr<int64_t> ResolveNow(const std::optional<std::string>& now) {
+  if (now) {
+    auto t = ParseDate(*now);
+    if (!t) {
+      return Status::InvalidArgument("--now `" + *now +
+                                     "` is not a date: use ISO 8601 (2026-01-01T00:00:00Z) or "
+                                     "epoch seconds");
+    }
+    return *t;
+  }
+  // The only wall-clock read: the engine takes time as an input.
+  return static_cast<int64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                  std::chrono::system_clock::now().time_since_epoch())
+                                  .count());
+}
+
+}  // namespace redtrust::cli
