@@ -74,7 +74,9 @@ struct JsonError {
 // Parses exactly one JSON value (surrounding white space allowed). Rejects: trailing garbage,
 // comments, trailing commas, NaN/Infinity, leading zeros, unescaped control characters, invalid
 // UTF-8 (also in escapes: lone surrogates), depth and size beyond the options.
-// On success fills *out and returns nullopt; on failure returns the first error.
+// On success fills *out and returns nullopt; on failure returns the first error, and *out holds
+// what was read before it (containers cut short have end_offset 0; after a duplicate key, the
+// object holds both members), so callers can locate the error in the tree.
 std::optional<JsonError> ParseJson(std::string_view text, const JsonOptions& options,
                                    JsonValue* out);
 

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/base/diagnostic.h"
@@ -49,7 +50,8 @@ struct StatementTrace {
   bool resource_matched = false;
   bool has_resource = false;
   bool conditions_matched = false;
-  std::vector<ConditionTrace> conditions;  // up to and including the first false one
+  std::vector<ConditionTrace> conditions;  // every condition, in order
+  std::vector<std::string> principals;     // the Principal entries as written
   bool applies() const {
     return action_matched && (!has_principal || principal != PrincipalMatch::kNone) &&
            resource_matched && conditions_matched;
@@ -65,16 +67,23 @@ struct PolicyResult {
   std::vector<StatementTrace> trace;
 };
 
+struct Decision;
+// STS's AccessDenied reason suffix for a denial (reference S6), e.g.
+// " because no role trust policy allows the sts:AssumeRole action"; "" when allowed.
+std::string StsDenyReason(const Decision& d, std::string_view action);
+
 struct Decision {
   Effect effect = Effect::kImplicitDeny;
   std::vector<StatementRef> matched;  // allow: the allows that counted; explicit deny: the denies
   std::vector<std::string> missing_context_keys;
   // One sentence saying which rule decided, e.g. "cross-account: the trust policy allows but no
-  // identity policy allows sts:AssumeRole" (reference E3-E6).
-  std::string reason;
-  // STS's AccessDenied reason suffix when denied (reference S6), e.g.
-  // " because no role trust policy allows the sts:AssumeRole action".
-  std::string sts_reason;
+  // identity policy allows sts:AssumeRole" (reference E3-E6). Points to static text.
+  const char* reason = "";
+  // Which kind of policy a denial is attributed to, for STS's AccessDenied wording (S6).
+  enum class DenyBy { kNone, kTrust, kIdentity, kResource };
+  DenyBy deny_by = DenyBy::kNone;
+  // Names the caller answers to (service names; the principal ARN otherwise), for explanations.
+  std::vector<std::string> caller_names;
   std::vector<PolicyResult> policies;  // per policy, in evaluation order (resource policy first)
 };
 

@@ -251,12 +251,13 @@ bool TokenArnMatch(const std::vector<GlobToken>& p, std::string_view arn, bool p
 // ---------------------------------------------------------------------------------------------
 // Statement elements.
 
-bool ActionMatches(const CompiledStatement& st, std::string_view svc_lower, std::string_view name) {
+bool ActionMatches(const CompiledStatement& st, std::string_view service, std::string_view name) {
   bool any = false;
   for (const ActionPattern& a : st.actions) {
     if (a.any) {
       any = true;
-    } else if (!a.never && a.service_lower == svc_lower && a.name->Matches(name)) {
+    } else if (!a.never && EqualsIgnoreCaseAscii(a.service_lower, service) &&
+               a.name->Matches(name)) {
       any = true;
     }
     if (any) break;
@@ -522,14 +523,16 @@ void AddMissing(const CompiledStatement& st, KeyResolver& keys, std::vector<std:
 }
 
 struct SplitAction {
-  std::string svc_lower;
+  std::string_view service;  // as written; compared case-insensitively (reference M1)
   std::string_view name;
+  bool is_sts = false;
 };
 
 SplitAction SplitRequestAction(std::string_view action) {
   size_t colon = action.find(':');
-  if (colon == std::string_view::npos) return {"", action};
-  return {AsciiLower(action.substr(0, colon)), action.substr(colon + 1)};
+  if (colon == std::string_view::npos) return {"", action, false};
+  std::string_view svc = action.substr(0, colon);
+  return {svc, action.substr(colon + 1), EqualsIgnoreCaseAscii(svc, "sts")};
 }
 
 PolicyResult EvaluateWith(const CompiledPolicy& policy, const Request& r, const SplitAction& act,
@@ -547,9 +550,10 @@ PolicyResult EvaluateWith(const CompiledPolicy& policy, const Request& r, const 
       t->is_deny = st.is_deny;
       t->has_principal = check_principal && st.has_principal;
       t->has_resource = st.has_resource;
+      for (const PrincipalPattern& pp : st.principals) t->principals.push_back(pp.written);
     }
     // Reference E2: action, principal, resource, then every condition.
-    bool action = ActionMatches(st, act.svc_lower, act.name);
+    bool action = ActionMatches(st, act.service, act.name);
     PrincipalMatch pm = PrincipalMatch::kDirect;
     if (check_principal && st.has_principal) pm = PrincipalMatches(st, r);
     bool resource = ResourceMatches(st, r, keys);
@@ -605,18 +609,138 @@ PolicyResult EvaluatePolicy(const CompiledPolicy& policy, const Request& request
   return EvaluateWith(policy, request, act, keys, options, missing_keys);
 }
 
+namespace {
+
+// Fills d.effect, d.reason, d.deny_by and d.matched from the per-policy results. Kept apart from
+// Authorize so that the common path returns the one Decision object without copies.
+void Decide(const Request& r, const CompiledPolicy* resource_policy, bool sts_action,
+            Decision& d) {
+  const Caller& c = r.caller;
+  const bool trust = resource_policy && resource_policy->kind() == PolicyKind::kTrust;
+  const PolicyResult* res = resource_policy ? &d.policies.front() : nullptr;
+  using DenyBy = Decision::DenyBy;
+
+  // Explicit deny in any policy wins (reference E1).
+  for (const PolicyResult& p : d.policies) Append(&d.matched, p.denies);
+  if (!d.matched.empty()) {
+    d.effect = Effect::kExplicitDeny;
+    const bool in_resource = res && !res->denies.empty();
+    d.deny_by = in_resource ? (trust ? DenyBy::kTrust : DenyBy::kResource) : DenyBy::kIdentity;
+    d.reason = in_resource ? (trust ? "an explicit Deny in the role trust policy applies"
+                                    : "an explicit Deny in the resource policy applies")
+                           : "an explicit Deny in an identity-based policy applies";
+    return;
+  }
+  bool identity_allows = false;
+  for (size_t i = res ? 1 : 0; i < d.policies.size(); ++i) {
+    identity_allows = identity_allows || !d.policies[i].allows.empty();
+  }
+  const bool resource_allows = res && !res->allows.empty();
+  const PrincipalMatch rp = res ? res->best_allow_principal : PrincipalMatch::kNone;
+  const bool same_account = c.is_iam() && !r.resource_account.empty() &&
+                            c.account == r.resource_account;
+  auto allow = [&](const char* why) {
+    d.effect = Effect::kAllowed;
+    d.reason = why;
+    for (const PolicyResult& p : d.policies) Append(&d.matched, p.allows);
+  };
+  auto deny = [&](const char* why, DenyBy by) {
+    d.effect = Effect::kImplicitDeny;
+    d.reason = why;
+    d.deny_by = by;
+  };
+
+  if (trust || (sts_action && !resource_policy)) {
+    // The trust policy is always required (reference E4).
+    if (!resource_policy) {
+      return deny("no role trust policy was given: the trust policy must allow the caller (E4)",
+                  DenyBy::kTrust);
+    }
+    if (!c.is_iam()) {
+      if (resource_allows) return allow("the role trust policy allows the service principal (E3)");
+      return deny("no statement of the role trust policy allows the caller (E3)", DenyBy::kTrust);
+    }
+    if (same_account) {
+      if (rp == PrincipalMatch::kDirect) {
+        return allow("same account: the role trust policy names the caller directly, so no "
+                     "identity policy is needed (E5a)");
+      }
+      if (rp == PrincipalMatch::kAccountLevel) {
+        if (identity_allows) {
+          return allow("same account: the trust policy trusts the account and an identity "
+                       "policy allows (E5b)");
+        }
+        return deny("same account: the trust policy trusts only the account, and no "
+                    "identity-based policy allows the action (E5b)", DenyBy::kIdentity);
+      }
+      return deny("no statement of the role trust policy allows the caller (E5)", DenyBy::kTrust);
+    }
+    if (!resource_allows) {
+      return deny("cross-account: no statement of the role trust policy allows the caller (E6)",
+                  DenyBy::kTrust);
+    }
+    if (!identity_allows) {
+      return deny("cross-account: the role trust policy allows, but no identity-based policy "
+                  "of the caller allows the action (E6)", DenyBy::kIdentity);
+    }
+    return allow("cross-account: both the role trust policy and an identity policy allow (E6)");
+  }
+  if (resource_policy) {
+    if (!c.is_iam()) {
+      if (resource_allows) return allow("the resource policy allows the caller");
+      return deny("no statement of the resource policy allows the caller", DenyBy::kResource);
+    }
+    if (same_account) {
+      // Same account: either policy suffices; an account-level resource grant delegates to
+      // the account's identity policies (EVAL same-account table; reference E5 by analogy).
+      if (rp == PrincipalMatch::kDirect) return allow("same account: the resource policy allows the caller");
+      if (identity_allows) return allow("same account: an identity-based policy allows");
+      return deny("same account: neither an identity-based policy nor the resource policy "
+                  "allows the caller", DenyBy::kIdentity);
+    }
+    if (!resource_allows) {
+      return deny("cross-account: the resource policy does not allow the caller (XACCT)",
+                  DenyBy::kResource);
+    }
+    if (!identity_allows) {
+      return deny("cross-account: no identity-based policy of the caller allows the action "
+                  "(XACCT)", DenyBy::kIdentity);
+    }
+    return allow("cross-account: both the resource policy and an identity policy allow (XACCT)");
+  }
+  if (identity_allows) return allow("an identity-based policy allows");
+  deny("no identity-based policy allows the action", DenyBy::kIdentity);
+}
+
+}  // namespace
+
+std::string StsDenyReason(const Decision& d, std::string_view action) {
+  std::string a(action);
+  const bool explicit_deny = d.effect == Effect::kExplicitDeny;
+  switch (d.deny_by) {
+    case Decision::DenyBy::kNone: return "";
+    case Decision::DenyBy::kTrust:
+      return explicit_deny ? " with an explicit deny in the role trust policy"
+                           : " because no role trust policy allows the " + a + " action";
+    case Decision::DenyBy::kIdentity:
+      return explicit_deny ? " with an explicit deny in an identity-based policy"
+                           : " because no identity-based policy allows the " + a + " action";
+    case Decision::DenyBy::kResource:
+      return explicit_deny ? " with an explicit deny in a resource-based policy"
+                           : " because no resource-based policy allows the " + a + " action";
+  }
+  return "";
+}
+
 Decision Authorize(const Request& r, const CompiledPolicy* resource_policy,
                    const std::vector<const CompiledPolicy*>& identity_policies,
                    const EvalOptions& options) {
   Decision d;
   KeyResolver keys(r);
   SplitAction act = SplitRequestAction(r.action);
-  const Caller& c = r.caller;
-  const bool trust = resource_policy && resource_policy->kind() == PolicyKind::kTrust;
-  const bool sts_action = act.svc_lower == "sts";
   // A service principal or a web identity has no identity policies of its own (reference E3).
-  const bool use_identity = c.is_iam();
-
+  const bool use_identity = r.caller.is_iam();
+  d.policies.reserve(1 + (use_identity ? identity_policies.size() : 0));
   if (resource_policy) {
     d.policies.push_back(EvaluateWith(*resource_policy, r, act, keys, options,
                                       &d.missing_context_keys));
@@ -626,88 +750,15 @@ Decision Authorize(const Request& r, const CompiledPolicy* resource_policy,
       d.policies.push_back(EvaluateWith(*p, r, act, keys, options, &d.missing_context_keys));
     }
   }
-  const PolicyResult* res = resource_policy ? &d.policies.front() : nullptr;
-
-  // Explicit deny in any policy wins (reference E1).
-  for (const PolicyResult& p : d.policies) Append(&d.matched, p.denies);
-  if (!d.matched.empty()) {
-    d.effect = Effect::kExplicitDeny;
-    const bool in_resource = res && !res->denies.empty();
-    d.reason = in_resource ? (trust ? "an explicit Deny in the role trust policy applies"
-                                    : "an explicit Deny in the resource policy applies")
-                           : "an explicit Deny in an identity-based policy applies";
-    d.sts_reason = in_resource ? (trust ? " with an explicit deny in the role trust policy"
-                                        : " with an explicit deny in a resource-based policy")
-                               : " with an explicit deny in an identity-based policy";
-    return d;
-  }
-
-  bool identity_allows = false;
-  for (size_t i = res ? 1 : 0; i < d.policies.size(); ++i) {
-    identity_allows = identity_allows || !d.policies[i].allows.empty();
-  }
-  const bool resource_allows = res && !res->allows.empty();
-  const PrincipalMatch rp = res ? res->best_allow_principal : PrincipalMatch::kNone;
-  const bool same_account = c.is_iam() && !r.resource_account.empty() &&
-                            c.account == r.resource_account;
-  const std::string action_name(r.action);
-  auto allow = [&](const char* why) {
-    d.effect = Effect::kAllowed;
-    d.reason = why;
-    for (const PolicyResult& p : d.policies) Append(&d.matched, p.allows);
-    return d;
-  };
-  auto deny = [&](std::string why, std::string sts_reason) {
-    d.effect = Effect::kImplicitDeny;
-    d.reason = std::move(why);
-    d.sts_reason = std::move(sts_reason);
-    return d;
-  };
-  const std::string no_identity = " because no identity-based policy allows the " + action_name +
-                                  " action";
-  const std::string no_trust = " because no role trust policy allows the " + action_name +
-                               " action";
-
-  if (trust || (sts_action && !resource_policy)) {
-    // The trust policy is always required (reference E4).
-    if (!resource_policy) return deny("no role trust policy was given: the trust policy must allow the caller (E4)", no_trust);
-    if (!c.is_iam()) {
-      if (resource_allows) return allow("the role trust policy allows the service principal (E3)");
-      return deny("no statement of the role trust policy allows the caller (E3)", no_trust);
+  if (options.trace) {
+    if (r.caller.kind == Caller::Kind::kService) {
+      d.caller_names = r.caller.service_names;
+    } else {
+      d.caller_names.push_back(r.caller.arn.empty() ? r.caller.raw : r.caller.arn);
     }
-    if (same_account) {
-      if (rp == PrincipalMatch::kDirect) {
-        return allow("same account: the role trust policy names the caller directly, no identity policy needed (E5a)");
-      }
-      if (rp == PrincipalMatch::kAccountLevel) {
-        if (identity_allows) return allow("same account: the trust policy trusts the account and an identity policy allows (E5b)");
-        return deny("same account: the trust policy trusts only the account, and no identity-based policy allows the action (E5b)", no_identity);
-      }
-      return deny("no statement of the role trust policy allows the caller (E5)", no_trust);
-    }
-    if (!resource_allows) return deny("cross-account: no statement of the role trust policy allows the caller (E6)", no_trust);
-    if (!identity_allows) return deny("cross-account: the role trust policy allows, but no identity-based policy of the caller allows the action (E6)", no_identity);
-    return allow("cross-account: both the role trust policy and an identity policy allow (E6)");
   }
-
-  if (resource_policy) {
-    if (!c.is_iam()) {
-      if (resource_allows) return allow("the resource policy allows the caller");
-      return deny("no statement of the resource policy allows the caller", " because no resource-based policy allows the " + action_name + " action");
-    }
-    if (same_account) {
-      // Same account: either policy suffices; an account-level resource grant delegates to
-      // the account's identity policies (reference E5 by analogy, EVAL same-account table).
-      if (rp == PrincipalMatch::kDirect) return allow("same account: the resource policy allows the caller");
-      if (identity_allows) return allow("same account: an identity-based policy allows");
-      return deny("same account: neither an identity-based policy nor the resource policy allows the caller", no_identity);
-    }
-    if (!resource_allows) return deny("cross-account: the resource policy does not allow the caller (XACCT)", " because no resource-based policy allows the " + action_name + " action");
-    if (!identity_allows) return deny("cross-account: no identity-based policy of the caller allows the action (XACCT)", no_identity);
-    return allow("cross-account: both the resource policy and an identity policy allow (XACCT)");
-  }
-  if (identity_allows) return allow("an identity-based policy allows");
-  return deny("no identity-based policy allows the action", no_identity);
+  Decide(r, resource_policy, act.is_sts, d);
+  return d;
 }
 
 }  // namespace redtrust

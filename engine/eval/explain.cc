@@ -64,7 +64,9 @@ std::vector<std::string> ExplainDecision(const Decision& d) {
         continue;
       }
       if (t.has_principal && t.principal == PrincipalMatch::kNone) {
-        out.push_back(head + "Principal does not match the caller");
+        std::string line = head + "Principal " + List(t.principals) + " does not match the caller";
+        if (!d.caller_names.empty()) line += " " + List(d.caller_names);
+        out.push_back(line);
         continue;
       }
       if (!t.resource_matched) {

@@ -463,13 +463,9 @@ bool ReadPolicy(std::string_view text, const JsonOptions& json_options, PolicyDo
   if (error) {
     std::string path;
     if (error->code == "json.duplicate_key") {
-      // The JSON layer knows offsets, not paths. Parse again keeping duplicates and find the
-      // member whose key starts where the error is: costs nothing on the success path.
-      JsonOptions lenient = json_options;
-      lenient.reject_duplicate_keys = false;
-      JsonValue again;
-      ParseJson(text, lenient, &again);
-      FindKeyPath(again, error->pos.offset, "", &path);
+      // The JSON layer knows offsets, not paths; the partial tree it leaves holds the second
+      // key, so its path can be found there.
+      FindKeyPath(root, error->pos.offset, "", &path);
     }
     diags->push_back(Diagnostic{Severity::kError, std::move(error->code),
                                 std::move(error->message), std::move(path), error->pos, ""});

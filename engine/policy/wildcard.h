@@ -7,10 +7,11 @@
 // every byte string (valid UTF-8 or not): `*` any bytes incl. '/', ':' and newline, `?` one
 // UTF-8 sequence, ASCII-only case folding. There is no escape character.
 // Cost: construction is O(|pattern|) plus RE2 compilation for the regex kind; Matches is
-// O(|text|) (RE2's DFA; literal/prefix/suffix are a single comparison).
-// Failure: construction cannot fail. Patterns with more than 256 wildcards or 4096 bytes are
-// not compiled (RE2 slows down badly on them), nor are patterns RE2 rejects; Matches then runs
-// GlobMatch, O(|pattern| * |text|) worst case, with the same results.
+// O(|text|) for literal/prefix/suffix (one comparison) and for the regex kind (RE2's DFA).
+// Failure: construction cannot fail. Patterns with more than 32 wildcards or 256 bytes are
+// not compiled (RE2's DFA slows down badly on many stars or long literals after a star; see
+// wildcard.cc), nor are patterns RE2 rejects; Matches then runs GlobMatch, O(|pattern| *
+// |text|) worst case with a small constant, with the same results.
 #ifndef REDTRUST_ENGINE_POLICY_WILDCARD_H_
 #define REDTRUST_ENGINE_POLICY_WILDCARD_H_
 

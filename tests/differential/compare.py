@@ -23,7 +23,8 @@ PREDICATES (JSON objects; a list is read as {"all": list}):
   {"condition": {"operator": RE, "key": RE, "value": RE, "policy": "trust"|"identity"|"any"}}
                              some condition in the request's policies matches every given regex
                              (operator and key case-insensitively; value: any one value)
-  {"context_has": KEY} / {"context_lacks": KEY}   (case-insensitive key)
+  {"context_has": KEY} / {"context_lacks": KEY}   (case-insensitive key; the context as the peer
+                             gets it, with the keys peer.mjs derives from the caller)
   {"peer_agrees_after": TRANSFORM}
                              TRANSFORM changes the request, and the peer, run on the rewritten
                              request, gives our decision.
@@ -41,6 +42,10 @@ TRANSFORMS (each one neutralises one documented peer deviation; see known_differ
   pre2012_variables_literal
                            in policies whose Version is not 2012-10-17, escape ${ as ${$}{ so
                            that variables stay literal text (V1, G2)
+  resolve_arn_operator_variables
+                           in Arn* operator values of 2012-10-17 policies, substitute each ${key}
+                           (context or derived key, else its default, else text that matches
+                           nothing) so that the peer never splits an ARN inside ${aws:Key} (C12)
 When no single entry explains a difference, the transforms of all entries whose other clauses hold
 are applied together; if the peer then agrees, the difference is counted under "id1+id2".
 """
@@ -265,7 +270,7 @@ STRING_OR_ARN = ("String", "Arn")
 
 
 def t_unresolved_variable_literal(req):
-    present = context_keys_lower(req)
+    present = set(effective_context(req))
 
     def fix(pol, op, key, v):
         if pol.get("Version") != "2012-10-17" or not isinstance(v, str):
@@ -282,8 +287,64 @@ def t_unresolved_variable_literal(req):
     map_condition_values(req, fix)
 
 
+def effective_context(req):
+    """The request context as peer.mjs gives it to the peer: the explicit keys, plus the keys AWS
+    derives from the caller and the clock when the context lacks them (reference §6)."""
+    ctx = {k.lower(): v for k, v in (req.get("context") or {}).items()}
+    p = req.get("principal") or {}
+    derived = {}
+    if "Service" in p:
+        sp = str(p["Service"])
+        m = REGIONAL_SP.match(sp)
+        glob = f"{m.group(1)}.{m.group(3)}" if m else sp
+        derived = {"aws:principalisawsservice": "true", "aws:principalservicename": glob,
+                   "aws:principalservicenameslist": [sp, glob] if m else [sp]}
+    elif "AWS" in p:
+        v = str(p["AWS"])
+        if re.fullmatch(r"\d{12}", v):
+            v = f"arn:aws:iam::{v}:root"
+        parts = v.split(":", 5)
+        if len(parts) == 6 and parts[0] == "arn":
+            part, svc, acct, res = parts[1], parts[2], parts[4], parts[5]
+            arn = v
+            if svc == "sts" and res.startswith("assumed-role/"):
+                arn = f"arn:{part}:iam::{acct}:role/{res.split('/')[1]}"
+            derived = {"aws:principalarn": arn, "aws:principalaccount": acct,
+                       "aws:principalisawsservice": "false"}
+    for k, v in derived.items():
+        ctx.setdefault(k, v)
+    return ctx
+
+
+def t_resolve_arn_operator_variables(req):
+    ctx = effective_context(req)
+
+    def resolve(m):
+        inner = m.group(1)
+        if inner in ("*", "?", "$"):
+            return m.group(0)
+        name, default = inner, None
+        if ", '" in inner and inner.endswith("'"):
+            name, default = inner.split(", '", 1)
+            default = default[:-1]
+        val = ctx.get(name.strip().lower())
+        if isinstance(val, str):
+            return val.replace("*", "${*}").replace("?", "${?}")  # substituted text is literal (V7)
+        if default is not None:
+            return default
+        return UNRESOLVED
+
+    def fix(pol, op, key, v):
+        if pol.get("Version") != "2012-10-17" or not isinstance(v, str):
+            return v
+        if not base_operator(op).startswith("Arn"):
+            return v
+        return VAR.sub(resolve, v)
+    map_condition_values(req, fix)
+
+
 def t_forany_ifexists_missing(req):
-    present = context_keys_lower(req)
+    present = set(effective_context(req))
     for _, pol in policies_of(req):
         for st in statements_of(pol):
             cond = st.get("Condition")
@@ -326,6 +387,7 @@ TRANSFORMS = {
     "unresolved_variable_literal": t_unresolved_variable_literal,
     "forany_ifexists_missing": t_forany_ifexists_missing,
     "pre2012_variables_literal": t_pre2012_variables_literal,
+    "resolve_arn_operator_variables": t_resolve_arn_operator_variables,
 }
 
 
@@ -397,9 +459,9 @@ def evaluate(pred, c, transform_mode="agree"):
     if k == "peer":
         return c.peer["decision"] in (v if isinstance(v, list) else [v])
     if k == "context_has":
-        return v.lower() in context_keys_lower(c.req)
+        return v.lower() in effective_context(c.req)
     if k == "context_lacks":
-        return v.lower() not in context_keys_lower(c.req)
+        return v.lower() not in effective_context(c.req)
     if k == "condition":
         which = v.get("policy", "any")
         for _, _, _, op, key, vals in conditions_of(c.req, which):

@@ -283,7 +283,8 @@ class Gen:
         keys.append(("aws:PrincipalServiceNamesList", "multi", [GLOBAL_SP, regional_sp(region), "s3.amazonaws.com"],
                      ["redshift.*", "*.amazonaws.com"], 1))
         keys.append(("aws:RequestedRegion", "string", REGIONS, ["us-*", "eu-*"], 1))
-        keys.append(("aws:PrincipalType", "string", ["AssumedRole", "User", "Account"], ["Assumed*"], 1))
+        if c["kind"] != "service":  # aws:PrincipalType of a service principal is undocumented
+            keys.append(("aws:PrincipalType", "string", ["AssumedRole", "User", "Account"], ["Assumed*"], 1))
         keys.append(("aws:TagKeys", "multi", ["Project", "team", "CostCenter"], ["Proj*", "*"], 1))
         keys.append(("aws:PrincipalIsAWSService", "bool", None, None, 1))
         keys.append(("aws:SecureTransport", "bool", None, None, 1))

@@ -22,6 +22,15 @@
 //   now (ISO 8601)                  -> aws:CurrentTime and aws:EpochTime (seconds) when the
 //                                      context does not set them (the keys are always present
 //                                      in real requests, reference §6)
+//   the principal                   -> the keys AWS derives from the caller (reference §6), when
+//                                      the context does not set them. iam-simulate derives none.
+//     IAM caller: aws:PrincipalArn (the role ARN for a role session), aws:PrincipalAccount,
+//                 aws:PrincipalType (User | Account | AssumedRole | FederatedUser),
+//                 aws:PrincipalIsAWSService = false
+//     service s:  aws:PrincipalIsAWSService = true; aws:PrincipalServiceName = the global name
+//                 (svc.amazonaws.com for svc.R.amazonaws.com); aws:PrincipalServiceNamesList =
+//                 [s] or [s, global name]. No aws:PrincipalArn / aws:PrincipalAccount /
+//                 aws:PrincipalType (not documented for service principals).
 // No SCPs, RCPs (the peer adds RCPFullAWSAccess itself), boundaries or session policies.
 //
 // We call runSimulation, which validates the policies and types the context keys for the action
@@ -65,6 +74,43 @@ function mapPrincipal(p, partition) {
   }
 }
 
+const REGIONAL_SERVICE = /^([a-z0-9-]+)\.([a-z]{2}(?:-[a-z]+)+-\d+)\.(amazonaws\.com(?:\.cn)?)$/;
+
+// Keys AWS puts into the request context from the caller (reference §6).
+function derivedKeys(principal) {
+  const kind = Object.keys(principal)[0];
+  const value = principal[kind];
+  if (kind === 'Service') {
+    const m = REGIONAL_SERVICE.exec(value);
+    const global = m ? `${m[1]}.${m[3]}` : value;
+    return {
+      'aws:PrincipalIsAWSService': 'true',
+      'aws:PrincipalServiceName': global,
+      'aws:PrincipalServiceNamesList': m ? [value, global] : [value]
+    };
+  }
+  if (kind !== 'AWS') return {};
+  const parts = value.split(':');
+  if (parts.length < 6 || parts[0] !== 'arn') return {};
+  const [, partition, service, , account] = parts;
+  const resource = parts.slice(5).join(':');
+  let arn = value;
+  let type;
+  if (service === 'iam' && resource === 'root') type = 'Account';
+  else if (service === 'iam' && resource.startsWith('user/')) type = 'User';
+  else if (service === 'sts' && resource.startsWith('assumed-role/')) {
+    type = 'AssumedRole';
+    arn = `arn:${partition}:iam::${account}:role/${resource.split('/')[1]}`;
+  } else if (service === 'sts' && resource.startsWith('federated-user/')) type = 'FederatedUser';
+  else return {};
+  return {
+    'aws:PrincipalArn': arn,
+    'aws:PrincipalAccount': account,
+    'aws:PrincipalType': type,
+    'aws:PrincipalIsAWSService': 'false'
+  };
+}
+
 function buildSimulation(req) {
   if (typeof req.resource !== 'string') throw new Error('resource must be a string');
   if (typeof req.action !== 'string') throw new Error('action must be a string');
@@ -82,6 +128,10 @@ function buildSimulation(req) {
     contextVariables[k] = Array.isArray(v) ? v.map(scalarText) : scalarText(v);
     lowerKeys.add(k.toLowerCase());
   }
+  const principal = mapPrincipal(req.principal, partition);
+  for (const [k, v] of Object.entries(derivedKeys({ [Object.keys(req.principal)[0]]: principal }))) {
+    if (!lowerKeys.has(k.toLowerCase())) contextVariables[k] = v;
+  }
   if (typeof req.now === 'string') {
     const ms = Date.parse(req.now);
     if (Number.isNaN(ms)) throw new Error(`now is not a date: ${req.now}`);
@@ -94,7 +144,7 @@ function buildSimulation(req) {
   }));
   const simulation = {
     request: {
-      principal: mapPrincipal(req.principal, partition),
+      principal,
       action: req.action,
       resource: { resource: req.resource, accountId },
       contextVariables

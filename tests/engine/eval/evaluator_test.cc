@@ -155,7 +155,8 @@ TEST(Authorize, CrossAccountNeedsBothSides) {  // reference E6
   Request r = AwsRequest("arn:aws:sts::210987654321:assumed-role/A/RedshiftIamRoleSession");
   EXPECT_EQ(Authorize(r, trust.get(), {}).effect, Effect::kImplicitDeny);
   EXPECT_EQ(Authorize(r, trust.get(), {identity.get()}).effect, Effect::kAllowed);
-  EXPECT_THAT(Authorize(r, trust.get(), {}).sts_reason, HasSubstr("no identity-based policy"));
+  EXPECT_THAT(StsDenyReason(Authorize(r, trust.get(), {}), "sts:AssumeRole"),
+              HasSubstr("no identity-based policy"));
 }
 
 TEST(Authorize, IdentityAloneNeverSufficesForAssumeRole) {  // reference E4

@@ -144,7 +144,7 @@ TEST(WildcardPattern, Movable) {
 }
 
 TEST(WildcardPattern, OversizedPatternsUseGlobMatch) {
-  // Over the caps RE2 is not used; answers stay the same.
+  // Over the caps (32 wildcards, 256 bytes) RE2 is not used; answers stay the same.
   const std::string many = "*" + std::string(300, '?') + "x";
   WildcardPattern p(many, false);
   EXPECT_FALSE(p.uses_regex());
@@ -152,27 +152,47 @@ TEST(WildcardPattern, OversizedPatternsUseGlobMatch) {
   EXPECT_TRUE(p.Matches(std::string(299, 'a') + "éx"));
   EXPECT_FALSE(p.Matches(std::string(299, 'a') + "x"));
 
-  const std::string at_cap = "*" + std::string(255, '?') + "x";
-  EXPECT_TRUE(WildcardPattern(at_cap, false).uses_regex());
+  EXPECT_TRUE(WildcardPattern("*" + std::string(31, '?') + "x", false).uses_regex());
+  EXPECT_FALSE(WildcardPattern("*" + std::string(32, '?') + "x", false).uses_regex());
+  EXPECT_TRUE(WildcardPattern("*" + std::string(254, 'a') + "?", false).uses_regex());
+  EXPECT_FALSE(WildcardPattern("*" + std::string(255, 'a') + "?", false).uses_regex());
 
-  const std::string long_literal = std::string(5000, 'a') + "*b";
+  // A long literal after a star: RE2 would take seconds on this text, GlobMatch does not.
+  const std::string long_literal = "*" + std::string(2048, 'z') + "?";
   WildcardPattern q(long_literal, true);
   EXPECT_FALSE(q.uses_regex());
-  EXPECT_TRUE(q.Matches(std::string(5000, 'A') + "xyzB"));
-  EXPECT_FALSE(q.Matches(std::string(4999, 'a') + "xyzb"));
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_TRUE(q.Matches(std::string(4096, 'Z') + "!"));
+  EXPECT_FALSE(q.Matches(std::string(2048, 'z')));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(200));
 
-  // The largest compiled pattern: 4096 bytes, case-insensitive letters, 256 wildcards.
-  std::string big;
-  for (int i = 0; i < 128; ++i) big += "?" + std::string(14, 'k') + "*";
-  big += std::string(4096 - big.size(), 'z');
-  ASSERT_EQ(big.size(), 4096u);
-  WildcardPattern r(big, true);
-  EXPECT_TRUE(r.uses_regex());
-  std::string text;
-  for (int i = 0; i < 128; ++i) text += "é" + std::string(14, 'K') + "-";
-  text += std::string(4096 - 128 * 16, 'Z');
-  EXPECT_TRUE(r.Matches(text));
-  EXPECT_EQ(r.Matches(text), GlobMatch(big, text, true));
+  // Prefix and suffix patterns of any length never need RE2.
+  EXPECT_FALSE(WildcardPattern(std::string(5000, 'a') + "*", false).uses_regex());
+  EXPECT_FALSE(WildcardPattern("*" + std::string(5000, 'a'), false).uses_regex());
+}
+
+TEST(WildcardPattern, LargestCompiledPatternsAreFast) {
+  auto start = std::chrono::steady_clock::now();
+  // 256 bytes, 31 wildcards, case-insensitive, against a 64 KiB text.
+  std::string p1, text1;
+  for (int i = 0; i < 15; ++i) {
+    p1 += "?" + std::string(14, 'k') + "*";
+    text1 += "é" + std::string(14, 'K') + "-";
+  }
+  p1 += "?" + std::string(15, 'k');
+  ASSERT_EQ(p1.size(), 256u);
+  text1 += std::string(1 << 16, 'K');
+  WildcardPattern r1(p1, true);
+  EXPECT_TRUE(r1.uses_regex());
+  EXPECT_TRUE(r1.Matches(text1));
+  EXPECT_FALSE(r1.Matches(text1 + "!"));
+  // A star, then a 254-byte literal, against a 64 KiB run of the literal's byte.
+  const std::string p2 = "*" + std::string(254, 'z') + "?";
+  WildcardPattern r2(p2, true);
+  EXPECT_TRUE(r2.uses_regex());
+  EXPECT_TRUE(r2.Matches(std::string(1 << 16, 'Z') + "!"));
+  EXPECT_FALSE(r2.Matches(std::string(1 << 16, 'Z') + "\x80"));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(200));
 }
 
 // ---- Randomized agreement with GlobMatch ------------------------------------------------------
