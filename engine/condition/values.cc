@@ -3,6 +3,7 @@
 // docs/semantics.md.
 #include "engine/condition/values.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstddef>
 #include <cstdio>
@@ -426,7 +427,9 @@ bool CidrContains(const IpCidr& cidr, const IpAddress& addr) {
   MaskHostBits(&masked, cidr.prefix);
   IpAddress base = cidr.base;
   MaskHostBits(&base, cidr.prefix);
-  return masked.bytes == base.bytes;
+  // Only the family's bytes: an IPv4 address leaves bytes[4..15] unspecified.
+  const size_t n = addr.v6 ? 16 : 4;
+  return std::equal(masked.bytes.begin(), masked.bytes.begin() + n, base.bytes.begin());
 }
 
 bool GlobMatch(std::string_view pattern, std::string_view text, bool ignore_case) {
@@ -482,12 +485,5 @@ std::string AsciiLower(std::string_view s) {
   return out;
 }
 
-bool EqualsIgnoreCaseAscii(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (LowerAscii(a[i]) != LowerAscii(b[i])) return false;
-  }
-  return true;
-}
 
 }  // namespace redtrust

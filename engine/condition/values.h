@@ -76,14 +76,27 @@ bool CidrContains(const IpCidr& cidr, const IpAddress& addr);
 //    surrogates are not rejected (structure only). On valid UTF-8 this is "one code point".
 //  - every other pattern byte matches itself; with `ignore_case`, ASCII letters match either
 //    case and no other byte is folded (C6: no Unicode case folding).
-// There is no escape: `*` and `?` are always wildcards (use ${*} / ${?} variables, V5).
+// There is no escape character: `*` and `?` in `pattern` are always wildcards. A literal `*`
+// or `?` (from ${*} / ${?}, V5, or inside a resolved variable value, V7) cannot be written in
+// this syntax; the caller must compare such parts outside GlobMatch.
 bool GlobMatch(std::string_view pattern, std::string_view text, bool ignore_case);
 bool HasWildcard(std::string_view pattern);  // contains '*' or '?'
 
 // ASCII-only lower-casing (StringEqualsIgnoreCase per reference C6: simple per-character,
 // no Unicode case folding).
 std::string AsciiLower(std::string_view s);
-bool EqualsIgnoreCaseAscii(std::string_view a, std::string_view b);
+// Inline: it sits on the hot path of action and service matching.
+inline bool EqualsIgnoreCaseAscii(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x == y) continue;
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x + 32);
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y + 32);
+    if (x != y) return false;
+  }
+  return true;
+}
 
 }  // namespace redtrust
 

@@ -411,12 +411,13 @@ bool CompareOrdered(const CompiledCondition& c, const PolicyValue& v, std::strin
                     std::string* note) {
   int cmp;
   if (c.type == ValueType::kNumeric) {
-    auto n = ParseNumeric(x);
+    // Exact decimal comparison: "10" == "10.0", no rounding past 2^53 (reference C7).
+    auto n = CompareNumeric(x, v.text);
     if (!n) {
       if (note) *note = "request value is not a number";
       return false;
     }
-    cmp = *n < v.number ? -1 : (*n > v.number ? 1 : 0);
+    cmp = *n;
   } else {
     auto d = ParseDate(x);
     if (!d) {
@@ -443,10 +444,39 @@ bool MatchValue(const CompiledCondition& c, const PolicyValue& v, std::string_vi
   return CompareOne(c, v, x, keys, note);
 }
 
+bool RequestValueHasType(const CompiledCondition& c, std::string_view x, std::string* note) {
+  const char* problem = nullptr;
+  switch (c.type) {
+    case ValueType::kArn:
+      if (!SplitArn(x)) problem = "request value is not an ARN";
+      break;
+    case ValueType::kNumeric:
+      if (!ParseNumeric(x)) problem = "request value is not a number";
+      break;
+    case ValueType::kDate:
+      if (!ParseDate(x)) problem = "request value is not a date";
+      break;
+    case ValueType::kIp:
+      if (!ParseIpAddress(x)) problem = "request value is not an IP address";
+      break;
+    case ValueType::kBool:
+      if (!ParseBool(x)) problem = "request value is not a boolean";
+      break;
+    default:
+      break;
+  }
+  if (problem && note) *note = problem;
+  return problem == nullptr;
+}
+
 // The operator on one request value: OR over policy values for positive operators, NOR for
 // negated ones (reference C1).
 bool SingleValue(const CompiledCondition& c, std::string_view x, KeyResolver& keys,
                  std::string* note) {
+  // A request value that is not of the operator's type makes the condition false, for positive
+  // and negated operators alike: ArnLike and ArnNotLike on a non-ARN are both false (C12); a
+  // non-number, non-date or non-address cannot be compared (C7, C8, C11).
+  if (!RequestValueHasType(c, x, note)) return false;
   for (const PolicyValue& v : c.values) {
     if (MatchValue(c, v, x, keys, note)) return !c.negated;
   }
@@ -654,6 +684,12 @@ void Decide(const Request& r, const CompiledPolicy* resource_policy, bool sts_ac
     // The trust policy is always required (reference E4).
     if (!resource_policy) {
       return deny("no role trust policy was given: the trust policy must allow the caller (E4)",
+                  DenyBy::kTrust);
+    }
+    // A well-formed ARN that is not a role gets AccessDenied, not a validation error (S1).
+    auto parts = SplitArn(r.resource);
+    if (!parts || parts->service != "iam" || parts->resource.substr(0, 5) != "role/") {
+      return deny("the resource is not an IAM role ARN, so STS denies access (S1)",
                   DenyBy::kTrust);
     }
     if (!c.is_iam()) {

@@ -6,6 +6,7 @@
 #include "engine/policy/reader.h"
 
 #include <algorithm>
+#include <cstring>
 #include <initializer_list>
 #include <optional>
 #include <string>
@@ -86,28 +87,35 @@ std::string SuggestKey(std::string_view bad, std::initializer_list<std::string_v
 // written (`\u00e9` is six characters), since AWS measures the submitted document.
 // REQUIRES: text is one well-formed JSON value (strings are closed, escapes complete).
 size_t CountSignificantCodePoints(std::string_view text) {
-  size_t count = 0;
-  bool in_string = false;
-  const size_t n = text.size();
-  for (size_t i = 0; i < n; ++i) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
-    if ((c & 0xC0) == 0x80) continue;  // continuation byte: part of a counted code point
-    if (in_string) {
-      ++count;
-      if (c == '\\') {
-        if (i + 1 < n) {
-          ++i;  // the escaped character is ASCII
-          ++count;
-        }
-      } else if (c == '"') {
-        in_string = false;
+  // Every byte that starts a code point (a loop the compiler vectorizes), minus the white space
+  // between tokens. Strings are skipped with memchr, so a 10 MB policy costs a few ms.
+  size_t starts = 0;
+  for (char c : text) starts += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  size_t white = 0;
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  while (p < end) {
+    const char c = *p;
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      ++white;
+      ++p;
+    } else if (c == '"') {
+      // Find the closing quote: one preceded by an even number of backslashes.
+      const char* q = p + 1;
+      for (;;) {
+        q = static_cast<const char*>(std::memchr(q, '"', static_cast<size_t>(end - q)));
+        if (q == nullptr) return starts - white;  // unterminated: cannot happen (REQUIRES)
+        size_t backslashes = 0;
+        for (const char* b = q - 1; b > p && *b == '\\'; --b) ++backslashes;
+        if (backslashes % 2 == 0) break;
+        ++q;
       }
-    } else if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
-      ++count;
-      if (c == '"') in_string = true;
+      p = q + 1;
+    } else {
+      ++p;
     }
   }
-  return count;
+  return starts - white;
 }
 
 // JSON pointer of the object member whose key starts at `offset`, searching below `v`.

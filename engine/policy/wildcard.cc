@@ -57,7 +57,8 @@ void AppendLiteral(std::string_view run, bool ignore_case, std::string* out) {
     // Quote the non-letter stretch [start, i).
     *out += RE2::QuoteMeta(re2::StringPiece(run.data() + start, i - start));
     if (i < run.size()) {
-      const char lower = AsciiLower(run.substr(i, 1))[0];
+      const char c = run[i];
+      const char lower = c >= 'a' ? c : static_cast<char>(c - 'A' + 'a');
       const char upper = static_cast<char>(lower - 'a' + 'A');
       *out += '[';
       *out += lower;

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <ostream>
 #include <set>
@@ -19,8 +20,6 @@
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "engine/io/eval_json.h"
 
@@ -41,15 +40,21 @@ const std::set<std::string> kWantKeys = {"decision", "matched_statements", "miss
 const std::set<std::string> kStatementKeys = {"policy", "index"};
 // The `redtrust eval` input contract (engine/io/eval_json.h). A typo such as "identity_policy"
 // would otherwise be silently ignored and change what the case tests.
-const std::set<std::string> kRequestKeys = {"id",      "principal",         "action",
-                                            "resource", "resource_policy",  "identity_policies",
-                                            "resource_account", "context",  "now"};
+const std::set<std::string> kRequestKeys = {"id",
+                                            "principal",
+                                            "action",
+                                            "resource",
+                                            "resource_policy",
+                                            "identity_policies",
+                                            "resource_account",
+                                            "context",
+                                            "now"};
 const std::set<std::string> kDecisions = {"allowed", "explicitDeny", "implicitDeny", "error"};
 
 using StatementSet = std::set<std::pair<std::string, int64_t>>;
 
 struct FixtureCase {
-  std::string file;   // path relative to the source tree
+  std::string file;  // path relative to the source tree
   std::string group;
   std::string name;
   std::string rule;
@@ -100,7 +105,9 @@ void CheckKeys(const Json& obj, const std::set<std::string>& allowed, const std:
 // Parses a fixture file, reporting duplicate object keys (nlohmann's DOM would keep the last).
 Json ParseStrict(const std::string& text, std::vector<std::string>* problems) {
   std::vector<std::set<std::string>> open_objects;
-  auto callback = [&](int /*depth*/, Json::parse_event_t event, Json& parsed) {
+  // The name of the most recent key at each nesting depth, to say where a duplicate is.
+  std::vector<std::string> last_key;
+  auto callback = [&](int depth, Json::parse_event_t event, Json& parsed) {
     using E = Json::parse_event_t;
     if (event == E::object_start) {
       open_objects.emplace_back();
@@ -108,8 +115,16 @@ Json ParseStrict(const std::string& text, std::vector<std::string>* problems) {
       if (!open_objects.empty()) open_objects.pop_back();
     } else if (event == E::key && !open_objects.empty()) {
       const std::string key = parsed.get<std::string>();
+      const size_t d = static_cast<size_t>(std::max(depth, 0));
+      if (last_key.size() <= d) last_key.resize(d + 1);
+      last_key[d] = key;
       if (!open_objects.back().insert(key).second) {
-        problems->push_back("duplicate key `" + key + "`");
+        std::string where;
+        for (size_t i = 0; i < d; ++i) {
+          if (!last_key[i].empty()) where += "/" + last_key[i];
+        }
+        problems->push_back("duplicate key `" + key + "`" +
+                            (where.empty() ? std::string() : " inside `" + where + "`"));
       }
     }
     return true;
@@ -325,8 +340,8 @@ const LoadedSuite& Suite() {
 std::string Describe(const FixtureCase& c, const std::string& output) {
   std::ostringstream os;
   os << "\n  case:    " << c.group << "/" << c.name << " (" << c.file << ")"
-     << "\n  rule:    " << c.rule << "\n  note:    " << c.note
-     << "\n  request: " << c.request_line << "\n  output:  " << output << "\n";
+     << "\n  rule:    " << c.rule << "\n  note:    " << c.note << "\n  request: " << c.request_line
+     << "\n  output:  " << output << "\n";
   return os.str();
 }
 
@@ -426,8 +441,8 @@ TEST(ConformanceSuite, LoadsEnoughUniqueCases) {
     EXPECT_TRUE(test_names.insert(test_name).second)
         << "test name clash: " << test_name << " (" << c.file << ")";
   }
-  EXPECT_GE(real_cases, kMinimumCases) << "the conformance suite must hold at least "
-                                       << kMinimumCases << " cases";
+  EXPECT_GE(real_cases, kMinimumCases)
+      << "the conformance suite must hold at least " << kMinimumCases << " cases";
 }
 
 }  // namespace

@@ -37,7 +37,8 @@ TRANSFORMS (each one neutralises one documented peer deviation; see known_differ
   bare_ip_as_cidr          write a bare address in IpAddress/NotIpAddress as /32 or /128 (C11)
   unresolved_variable_literal
                            in 2012-10-17 policies, replace ${key} without default whose key is
-                           absent from the context by text that matches nothing (V6)
+                           absent (from the context and the derived keys) by text that matches
+                           nothing (V6)
   forany_ifexists_missing  drop ForAnyValue:...IfExists conditions whose key is absent (C4)
   pre2012_variables_literal
                            in policies whose Version is not 2012-10-17, escape ${ as ${$}{ so
@@ -46,22 +47,26 @@ TRANSFORMS (each one neutralises one documented peer deviation; see known_differ
                            in Arn* operator values of 2012-10-17 policies, substitute each ${key}
                            (context or derived key, else its default, else text that matches
                            nothing) so that the peer never splits an ARN inside ${aws:Key} (C12)
-When no single entry explains a difference, the transforms of all entries whose other clauses hold
-are applied together; if the peer then agrees, the difference is counted under "id1+id2".
+  role_name_case_exact     make a trust role-ARN principal whose name equals the calling
+                           session's role name only when case is ignored not match (M6/M7, open)
+When no single entry explains a difference, the smallest set of entries (whose other clauses hold)
+whose transforms, applied together, make the peer agree explains it; it is counted as "id1+id2".
 """
 
 import argparse
 import copy
+import itertools
 import json
 import os
 import re
 import subprocess
 import sys
 import time
+from collections import Counter
+from datetime import datetime
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DECISIONS = ("allowed", "explicitDeny", "implicitDeny", "error")
-GLOBAL_REDSHIFT = "redshift.amazonaws.com"
 UNRESOLVED = "#unresolved-policy-variable#"
 REGIONAL_SP = re.compile(r"^([a-z0-9-]+)\.([a-z]{2}(?:-[a-z]+)+-\d+)\.(amazonaws\.com(?:\.cn)?)$")
 
@@ -240,7 +245,6 @@ def t_epoch_seconds_as_millis(req):
                 isinstance(ctx[k], str) and re.fullmatch(r"\d+", ctx[k]):
             ctx[k] = str(int(ctx[k]) * 1000)
     if "aws:epochtime" not in context_keys_lower(req) and isinstance(req.get("now"), str):
-        from datetime import datetime
         t = datetime.fromisoformat(req["now"].replace("Z", "+00:00"))
         ctx["aws:EpochTime"] = str(int(t.timestamp()) * 1000)
 
@@ -285,6 +289,29 @@ def t_unresolved_variable_literal(req):
             return UNRESOLVED if inner.strip().lower() not in present else m.group(0)
         return VAR.sub(sub, v)
     map_condition_values(req, fix)
+
+
+def t_role_name_case_exact(req):
+    who = str((req.get("principal") or {}).get("AWS", ""))
+    m = re.fullmatch(r"arn:([^:]+):sts::(\d{12}):assumed-role/([^/]+)/.+", who)
+    if not m:
+        return
+    part, acct, role = m.groups()
+    for _, pol in policies_of(req, "trust"):
+        for st in statements_of(pol):
+            prin = st.get("Principal")
+            if not isinstance(prin, dict) or "AWS" not in prin:
+                continue
+            vals = prin["AWS"] if isinstance(prin["AWS"], list) else [prin["AWS"]]
+            new = []
+            for v in vals:
+                r = re.fullmatch(r"arn:([^:]+):iam::(\d{12}):role/(?:.*/)?([^/]+)", str(v))
+                if r and r.group(1) == part and r.group(2) == acct and r.group(3) != role \
+                        and r.group(3).lower() == role.lower():
+                    v = f"{v}-case-differs"
+                new.append(v)
+            if new != vals:
+                prin["AWS"] = new if isinstance(prin["AWS"], list) else new[0]
 
 
 def effective_context(req):
@@ -388,6 +415,7 @@ TRANSFORMS = {
     "forany_ifexists_missing": t_forany_ifexists_missing,
     "pre2012_variables_literal": t_pre2012_variables_literal,
     "resolve_arn_operator_variables": t_resolve_arn_operator_variables,
+    "role_name_case_exact": t_role_name_case_exact,
 }
 
 
@@ -544,7 +572,10 @@ def main():
 
         run_jobs(jobs)
 
-        explained, combo_jobs = {}, []
+        # A difference may need several entries at once. Every subset (of two or more) of the
+        # entries whose other clauses hold is tried in one batch; the smallest subset with which
+        # the peer gives our decision explains the difference.
+        explained, combo_jobs, combos = {}, [], {}
         for i in diffs:
             c = Ctx(reqs[i], ours[i], peer[i], rerun[i])
             for e in known:
@@ -553,19 +584,20 @@ def main():
                     break
             else:
                 cands = [e for e in known if evaluate(e["predicate"], c, "ignore")
-                         and transforms_in(e["predicate"])]
-                ts = tuple(sorted({t for e in cands for t in transforms_in(e["predicate"]) if t in changed[i]}))
-                if len(cands) >= 2 and len(ts) >= 2:
-                    combo_jobs.append((i, ts, apply_transforms(reqs[i], list(ts))))
-                    explained[i] = ("combo", [e["id"] for e in cands], ts)
+                         and transforms_in(e["predicate"])][:6]
+                combos[i] = []
+                for size in range(2, len(cands) + 1):
+                    for sub in itertools.combinations(cands, size):
+                        ts = tuple(sorted({t for e in sub for t in transforms_in(e["predicate"])}))
+                        combos[i].append(([e["id"] for e in sub], ts))
+                        if ts not in rerun[i] and all(ts != j[1] for j in combo_jobs if j[0] == i):
+                            combo_jobs.append((i, ts, apply_transforms(reqs[i], list(ts))))
         run_jobs(combo_jobs)
-        for i, ts_ids in list(explained.items()):
-            if isinstance(ts_ids, tuple):
-                _, eids, ts = ts_ids
+        for i, subs in combos.items():
+            for eids, ts in subs:  # smallest subsets first
                 if rerun[i].get(ts) == ours[i]["decision"]:
                     explained[i] = "+".join(eids)
-                else:
-                    del explained[i]
+                    break
     except RunError as e:
         print(f"differential: FAILED TO RUN: {e}", file=sys.stderr)
         return 2
@@ -576,7 +608,6 @@ def main():
         if i in explained:
             counts[explained[i]] = counts.get(explained[i], 0) + 1
 
-    from collections import Counter
     dist_ours = Counter(ours[i]["decision"] for i in ids)
     dist_peer = Counter(peer[i]["decision"] for i in ids)
 

@@ -335,7 +335,7 @@ class Gen:
             # Variables also go into 2008-10-17 policies, where they are literal text (rule V1).
             if key != "aws:PrincipalServiceNamesList" and key != "aws:TagKeys" and self.chance(0.12):
                 values[0] = self.variable_value(key, c)
-            if key == "sts:ExternalId" and self.chance(0.1):
+            if key == "sts:ExternalId" and self.chance(0.2):
                 base = self.pick(["ArnLike", "ArnNotLike", "ArnEquals"])
                 values = self.some(like + exact, 1, 2)
             return prefix + base + suffix, key, self.one_or_list(values)

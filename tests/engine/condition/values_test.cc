@@ -13,6 +13,10 @@
 namespace redtrust {
 namespace {
 
+// Wall-clock guard against super-linear matching. Optimized builds need a few percent of it;
+// the slack is for sanitizer builds. A quadratic regression on these inputs takes minutes.
+constexpr std::chrono::milliseconds kTimeBudget(2000);
+
 using std::string_literals::operator""s;
 
 constexpr int64_t kSec = 1'000'000;  // microseconds per second
@@ -291,6 +295,13 @@ TEST(CidrContains, MixedFamiliesNeverMatch) {
   EXPECT_FALSE(In("::ffff:0:0/96", "::1"));
 }
 
+TEST(CidrContains, Ipv4IgnoresUnusedBytes) {
+  IpAddress a = Ip("10.1.2.3");
+  a.bytes[10] = 0xff;  // not part of an IPv4 address
+  EXPECT_TRUE(CidrContains(Cidr("10.0.0.0/8"), a));
+  EXPECT_TRUE(CidrContains(Cidr("10.1.2.3"), a));
+}
+
 TEST(CidrContains, Ipv6Blocks) {
   EXPECT_TRUE(In("2001:db8::/32", "2001:db8:ffff::1"));
   EXPECT_FALSE(In("2001:db8::/32", "2001:db9::1"));
@@ -400,7 +411,7 @@ TEST(GlobMatch, PathologicalPatternsAreFast) {
   EXPECT_FALSE(GlobMatch("*a*a*a*a*a*a*?b", text, true));
   EXPECT_TRUE(GlobMatch(std::string(100, '*') + "a", text, false));
   auto elapsed = std::chrono::steady_clock::now() - start;
-  EXPECT_LT(elapsed, std::chrono::milliseconds(500));
+  EXPECT_LT(elapsed, kTimeBudget);
 }
 
 // Reference semantics straight from the values.h contract: memoized recursion over
@@ -526,7 +537,7 @@ TEST(GlobMatch, IsCodePointGlobOnValidUtf8) {
   static const std::vector<std::string> kValid = {"*", "?", "a",      "b",      "é",
                                                   "€", "😀", "\u00a9", "\u0129", "\u20a9"};
   std::mt19937 rng(7);
-  for (int iter = 0; iter < 20000; ++iter) {
+  for (int iter = 0; iter < 8000; ++iter) {
     std::string pattern, text;
     for (size_t n = rng() % 7; n > 0; --n) pattern += kValid[rng() % kValid.size()];
     for (size_t n = rng() % 7; n > 0; --n) text += kValid[2 + rng() % (kValid.size() - 2)];

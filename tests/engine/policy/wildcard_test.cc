@@ -14,6 +14,10 @@
 namespace redtrust {
 namespace {
 
+// Wall-clock guard against super-linear matching. Optimized builds need a few percent of it;
+// the slack is for sanitizer builds. A quadratic regression on these inputs takes minutes.
+constexpr std::chrono::milliseconds kTimeBudget(2000);
+
 using std::string_literals::operator""s;
 
 TEST(WildcardPattern, StyleMustPassCase) {
@@ -130,7 +134,7 @@ TEST(WildcardPattern, PathologicalPatternIsFast) {
   EXPECT_FALSE(p.Matches(text));
   EXPECT_TRUE(WildcardPattern("*a*a*a*a*a*a*a", false).Matches(text));
   EXPECT_FALSE(WildcardPattern("*A*a*a*a*a*a*?b", true).Matches(text));
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(500));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, kTimeBudget);
 }
 
 TEST(WildcardPattern, Movable) {
@@ -164,7 +168,7 @@ TEST(WildcardPattern, OversizedPatternsUseGlobMatch) {
   auto start = std::chrono::steady_clock::now();
   EXPECT_TRUE(q.Matches(std::string(4096, 'Z') + "!"));
   EXPECT_FALSE(q.Matches(std::string(2048, 'z')));
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(200));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, kTimeBudget);
 
   // Prefix and suffix patterns of any length never need RE2.
   EXPECT_FALSE(WildcardPattern(std::string(5000, 'a') + "*", false).uses_regex());
@@ -192,7 +196,7 @@ TEST(WildcardPattern, LargestCompiledPatternsAreFast) {
   EXPECT_TRUE(r2.uses_regex());
   EXPECT_TRUE(r2.Matches(std::string(1 << 16, 'Z') + "!"));
   EXPECT_FALSE(r2.Matches(std::string(1 << 16, 'Z') + "\x80"));
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(200));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, kTimeBudget);
 }
 
 // ---- Randomized agreement with GlobMatch ------------------------------------------------------
