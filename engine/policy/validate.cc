@@ -5,6 +5,7 @@
 #include "engine/policy/validate.h"
 
 #include <cstdio>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -636,8 +637,12 @@ class PolicyValidator {
 
 void ValidatePolicy(const PolicyDocument& doc, PolicyKind kind, const ValidateOptions& options,
                     Diagnostics* diags) {
-  PolicyValidator(doc, kind, options, diags).Run();
-  SortDiagnostics(*diags);
+  // Sorted among themselves, then appended: what the caller already had keeps its order.
+  Diagnostics found;
+  PolicyValidator(doc, kind, options, &found).Run();
+  SortDiagnostics(found);
+  diags->insert(diags->end(), std::make_move_iterator(found.begin()),
+                std::make_move_iterator(found.end()));
 }
 
 }  // namespace redtrust

@@ -16,7 +16,8 @@ struct ValidateOptions {
   size_t max_policy_chars = 2048;
 };
 
-// Appends findings to *diags. REQUIRES: doc came from ReadPolicy without structural errors.
+// Appends findings to *diags (sorted by position among themselves; earlier entries are left as
+// they are). REQUIRES: doc came from ReadPolicy without structural errors.
 void ValidatePolicy(const PolicyDocument& doc, PolicyKind kind, const ValidateOptions& options,
                     Diagnostics* diags);
 

@@ -7,24 +7,25 @@
 // is a failure, not a stuck test. Big inputs (10 MB, 10,000 statements, 100,000 nesting levels)
 // are generated here at run time.
 #include <fcntl.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 extern char** environ;
 
@@ -88,8 +89,8 @@ class CliTest : public ::testing::Test {
     for (char& c : name) {
       if (!isalnum(static_cast<unsigned char>(c))) c = '_';
     }
-    tmp_ = fs::path(::testing::TempDir()) /
-           ("redtrust_e2e_" + std::to_string(getpid()) + "_" + name);
+    tmp_ =
+        fs::path(::testing::TempDir()) / ("redtrust_e2e_" + std::to_string(getpid()) + "_" + name);
     fs::remove_all(tmp_);
     fs::create_directories(tmp_);
     ASSERT_TRUE(fs::exists(kBin)) << kBin << " is not built";
@@ -131,7 +132,14 @@ class CliTest : public ::testing::Test {
     for (auto& a : argv_s) argv.push_back(a.data());
     argv.push_back(nullptr);
     std::vector<std::string> env_s;
-    for (char** e = environ; *e; ++e) env_s.emplace_back(*e);
+    for (char** e = environ; *e; ++e) {
+      std::string_view kv(*e);
+      bool overridden = false;  // extra_env wins over an inherited variable of the same name
+      for (const auto& x : extra_env) {
+        overridden |= kv.substr(0, kv.find('=') + 1) == x.substr(0, x.find('=') + 1);
+      }
+      if (!overridden) env_s.emplace_back(kv);
+    }
     env_s.insert(env_s.end(), extra_env.begin(), extra_env.end());
     std::vector<char*> envp;
     for (auto& e : env_s) envp.push_back(e.data());
@@ -168,9 +176,9 @@ class CliTest : public ::testing::Test {
   // `redtrust can` for the guide's cluster and account.
   RunResult Can(const std::string& policy, const std::string& user, const std::string& region,
                 std::vector<std::string> extra = {}) {
-    std::vector<std::string> args = {"can",       "--trust-policy", policy,     "--user",
-                                     user,        "--cluster",      "my-cluster", "--region",
-                                     region,      "--account",      "123456789012"};
+    std::vector<std::string> args = {"can",  "--trust-policy", policy,        "--user",
+                                     user,   "--cluster",      "my-cluster",  "--region",
+                                     region, "--account",      "123456789012"};
     args.insert(args.end(), extra.begin(), extra.end());
     return Run(args);
   }
@@ -211,9 +219,9 @@ void ExpectBadInput(const RunResult& r, const std::string& where) {
 // `where` plus `:LINE:COLUMN: error: ` — a diagnostic that points into the file.
 void ExpectBadFile(const RunResult& r, const std::string& path) {
   ExpectBadInput(r, path);
-  EXPECT_THAT(r.err, ContainsRegex(std::regex_replace(path, std::regex(R"([.^$|()\[\]{}*+?\\])"),
-                                                      R"(\$&)") +
-                                   ":[0-9]+:[0-9]+: error: "))
+  EXPECT_THAT(r.err, ContainsRegex(
+                         std::regex_replace(path, std::regex(R"([.^$|()\[\]{}*+?\\])"), R"(\$&)") +
+                         ":[0-9]+:[0-9]+: error: "))
       << r;
 }
 
@@ -272,8 +280,9 @@ TEST_P(GuideMatrixTest, DecisionExitCodeAndExplanation) {
   const std::string external_id =
       "arn:aws:redshift:" + q.region + ":" + q.account + ":dbuser:" + q.cluster + "/" + q.user;
   // The first word after the label is the value; a note may follow it.
-  EXPECT_THAT(lines, Contains(AnyOf("  caller: redshift." + q.region + ".amazonaws.com",
-                                    StartsWith("  caller: redshift." + q.region + ".amazonaws.com "))))
+  EXPECT_THAT(lines,
+              Contains(AnyOf("  caller: redshift." + q.region + ".amazonaws.com",
+                             StartsWith("  caller: redshift." + q.region + ".amazonaws.com "))))
       << r;
   EXPECT_THAT(lines, Contains("  external id: " + external_id)) << r;
   EXPECT_THAT(lines, Contains(StartsWith("  role: "))) << r;
@@ -282,8 +291,8 @@ TEST_P(GuideMatrixTest, DecisionExitCodeAndExplanation) {
         << r;
     EXPECT_THAT(lines, Contains("  allowed by: " + policy + ":4:5 (statement 0)")) << r;
   } else {
-    EXPECT_THAT(lines,
-                Contains(AnyOf("  decision: implicitDeny", StartsWith("  decision: implicitDeny:"))))
+    EXPECT_THAT(
+        lines, Contains(AnyOf("  decision: implicitDeny", StartsWith("  decision: implicitDeny:"))))
         << r;
     EXPECT_THAT(r.out, Not(HasSubstr("allowed by:"))) << r;
     // Beyond the four header lines, at least one line says what failed.
@@ -314,8 +323,8 @@ TEST_P(GuideMatrixTest, DecisionExitCodeAndExplanation) {
 }
 
 std::string QuestionName(const ::testing::TestParamInfo<Question>& info) {
-  std::string s = info.param.policy.substr(0, info.param.policy.find('.')) + "_" +
-                  info.param.user + "_" + info.param.region;
+  std::string s = info.param.policy.substr(0, info.param.policy.find('.')) + "_" + info.param.user +
+                  "_" + info.param.region;
   for (char& c : s) {
     if (!isalnum(static_cast<unsigned char>(c))) c = '_';
   }
@@ -346,6 +355,37 @@ TEST_F(CliTest, DemoFailsWhenADecisionDiffers) {
   RunResult r = Run({}, "", {"REDTRUST=" + fake}, demo, 30);
   EXPECT_EQ(r.exit_code, 1) << r;
   EXPECT_THAT(r.out, HasSubstr("10 differ from the expected decisions")) << r;
+}
+
+// docs/cli.md: every ```console block is run as one bash script (standard error merged into
+// standard output) and must print exactly the lines shown. Lines starting with "$ " are commands
+// (continued while they end in a backslash); the others are the expected output.
+TEST_F(CliTest, DocsExamplesMatchRealOutput) {
+  const std::string doc = ReadFile(std::string(kSourceDir) + "/docs/cli.md");
+  ASSERT_FALSE(doc.empty()) << "docs/cli.md is missing";
+  auto lines = Lines(doc);
+  int blocks = 0;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (lines[i] != "```console") continue;
+    ++blocks;
+    const size_t first = i + 1;
+    std::string script = "exec 2>&1\n", expected;
+    bool continued = false;
+    for (++i; i < lines.size() && lines[i] != "```"; ++i) {
+      const std::string& l = lines[i];
+      if (continued || l.rfind("$ ", 0) == 0) {
+        std::string cmd = continued ? l : l.substr(2);
+        script += std::regex_replace(cmd, std::regex("build/bin/redtrust"), kBin) + "\n";
+        continued = !l.empty() && l.back() == '\\';
+      } else {
+        expected += l + "\n";
+      }
+    }
+    RunResult r = Run({"-c", script}, "", {}, "/bin/bash");
+    EXPECT_EQ(r.out, expected) << "docs/cli.md:" << first << ": the console block's output "
+                               << "differs from the real output";
+  }
+  EXPECT_GE(blocks, 8);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -444,14 +484,16 @@ TEST_F(CliTest, CanPartitionFromRegion) {
   struct Case {
     const char* region;
     const char* partition;
-  } cases[] = {{"cn-north-1", "aws-cn"}, {"cn-northwest-1", "aws-cn"},
-               {"us-gov-west-1", "aws-us-gov"}, {"eu-central-1", "aws"}};
+  } cases[] = {{"cn-north-1", "aws-cn"},
+               {"cn-northwest-1", "aws-cn"},
+               {"us-gov-west-1", "aws-us-gov"},
+               {"eu-central-1", "aws"}};
   for (const auto& c : cases) {
     RunResult r = Can(p, "user1", c.region);
     EXPECT_EQ(r.exit_code, 0) << c.region << "\n" << r;
-    EXPECT_THAT(Lines(r.out), Contains(std::string("  external id: arn:") + c.partition +
-                                       ":redshift:" + c.region +
-                                       ":123456789012:dbuser:my-cluster/user1"))
+    EXPECT_THAT(Lines(r.out),
+                Contains(std::string("  external id: arn:") + c.partition +
+                         ":redshift:" + c.region + ":123456789012:dbuser:my-cluster/user1"))
         << r;
     const std::string caller = std::string("  caller: redshift.") + c.region + ".amazonaws.com";
     EXPECT_THAT(Lines(r.out), Contains(AnyOf(caller, StartsWith(caller + " ")))) << r;
@@ -547,8 +589,8 @@ TEST_F(CliTest, CanTrustPolicyFromStdin) {
 
 TEST_F(CliTest, CanMaxPolicyChars) {
   // trust-plain.json has 132 characters without white space: under the default 2,048.
-  RunResult small = Can(GuidePath("trust-plain.json"), "user1", "us-west-2",
-                        {"--max-policy-chars", "100"});
+  RunResult small =
+      Can(GuidePath("trust-plain.json"), "user1", "us-west-2", {"--max-policy-chars", "100"});
   ExpectBadFile(small, GuidePath("trust-plain.json"));
   EXPECT_THAT(small.err, HasSubstr("ACLSizePerRole")) << small;
   EXPECT_EQ(Can(GuidePath("trust-plain.json"), "user1", "us-west-2", {"--max-policy-chars", "132"})
@@ -557,7 +599,8 @@ TEST_F(CliTest, CanMaxPolicyChars) {
 }
 
 TEST_F(CliTest, CanJsonBadInput) {
-  std::string p = TempFile("trust.json", "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [}\n");
+  std::string p =
+      TempFile("trust.json", "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [}\n");
   RunResult r = Can(p, "user1", "us-west-2", {"--json"});
   ExpectBadFile(r, p);
   json j = json::parse(r.out, nullptr, false);
@@ -580,9 +623,10 @@ TEST_F(CliTest, CanMissingRequiredFlag) {
 // ---------------------------------------------------------------------------------------------
 // 4. `redtrust eval`: JSON Lines in, one line out per line, in order.
 
-std::string EvalLine(const std::string& id, const std::string& service,
-                     const std::string& external_id,
-                     const std::string& policy = R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"redshift.amazonaws.com"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":"arn:aws:redshift:us-west-2:123456789012:dbuser:my-cluster/user1"}}}]})") {
+std::string EvalLine(
+    const std::string& id, const std::string& service, const std::string& external_id,
+    const std::string& policy =
+        R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"redshift.amazonaws.com"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":"arn:aws:redshift:us-west-2:123456789012:dbuser:my-cluster/user1"}}}]})") {
   return R"({"id":")" + id + R"(","principal":{"Service":")" + service +
          R"("},"action":"sts:AssumeRole","resource":"arn:aws:iam::123456789012:role/R","resource_policy":)" +
          policy + R"(,"context":{"sts:ExternalId":")" + external_id + R"("}})";
@@ -669,7 +713,8 @@ TEST_F(CliTest, EvalBadLineInTheMiddleKeepsGoing) {
 }
 
 TEST_F(CliTest, EvalMatchedStatementLineIsTheInputLine) {
-  std::string input = EvalLine("first", kW2, kUser3) + "\n" + EvalLine("second", kW2, kUser1) + "\n";
+  std::string input =
+      EvalLine("first", kW2, kUser3) + "\n" + EvalLine("second", kW2, kUser1) + "\n";
   RunResult r = Run({"eval", "-"}, input);
   auto out = ParseJsonLines(r);
   ASSERT_EQ(out.size(), 2u) << r;
@@ -677,8 +722,7 @@ TEST_F(CliTest, EvalMatchedStatementLineIsTheInputLine) {
   EXPECT_EQ(out[1]["matched_statements"][0]["line"], 2);
   // The statement object's column inside the input line.
   const std::string second = Lines(input)[1];
-  EXPECT_EQ(out[1]["matched_statements"][0]["column"],
-            second.find(R"({"Effect")") + 1);
+  EXPECT_EQ(out[1]["matched_statements"][0]["column"], second.find(R"({"Effect")") + 1);
 }
 
 TEST_F(CliTest, EvalIdentityPoliciesAndClock) {
@@ -696,10 +740,18 @@ TEST_F(CliTest, EvalIdentityPoliciesAndClock) {
       R"("Statement":[{"Effect":"Allow","Principal":{"Service":"redshift.amazonaws.com"},)"
       R"("Action":"sts:AssumeRole","Condition":{"DateLessThan":{"aws:CurrentTime":"2030-01-01T00:00:00Z"}}}]})";
   // Same account, trust at account level: the caller's identity policy decides (reference E5).
-  std::string input = head + R"(,"id":"no-identity"})" "\n" +
-                      head + identity + R"(,"id":"identity"})" "\n" +
-                      dated + R"(,"id":"line-now","now":"2031-01-01T00:00:00Z"})" "\n" +
-                      dated + R"(,"id":"session-now"})" "\n";
+  std::string input = head +
+                      R"(,"id":"no-identity"})"
+                      "\n" +
+                      head + identity +
+                      R"(,"id":"identity"})"
+                      "\n" +
+                      dated +
+                      R"(,"id":"line-now","now":"2031-01-01T00:00:00Z"})"
+                      "\n" +
+                      dated +
+                      R"(,"id":"session-now"})"
+                      "\n";
   RunResult r = Run({"eval", "--now", "2029-06-01T00:00:00Z", "-"}, input);
   EXPECT_EQ(r.exit_code, 0) << r;
   auto out = ParseJsonLines(r);
@@ -747,7 +799,8 @@ TEST_F(CliTest, LintFindingsFormat) {
   EXPECT_EQ(r.exit_code, 1) << r;
   auto lines = Lines(r.out);
   ASSERT_GE(lines.size(), 4u) << r;  // Sid, Effect, Resource, operator
-  const std::regex finding("^(.+):([0-9]+):([0-9]+): (error|warning|info): ([A-Za-z0-9_.]+): (.+)$");
+  const std::regex finding(
+      "^(.+):([0-9]+):([0-9]+): (error|warning|info): ([A-Za-z0-9_.]+): (.+)$");
   for (const auto& l : lines) {
     std::smatch m;
     ASSERT_TRUE(std::regex_match(l, m, finding)) << "not FILE:LINE:COLUMN: severity: code: "
@@ -789,7 +842,8 @@ TEST_F(CliTest, LintUnreadableInputExitsTwo) {
   std::string utf8 = TempFile("utf8.json", "{\"Version\": \"2012-10-17\", \"Id\": \"\xff\"}\n");
   ExpectLintUnreadable(Run({"lint", utf8}), utf8 + ":1:");
   // Unreadable beats findings: a clean file, a file with findings and a broken one.
-  std::string finding = TempFile("f.json", R"({"Statement": {"Effect": "Allow", "Action": "sts:AssumeRole"}})");
+  std::string finding =
+      TempFile("f.json", R"({"Statement": {"Effect": "Allow", "Action": "sts:AssumeRole"}})");
   RunResult mixed = Run({"lint", GuidePath("trust-plain.json"), finding, malformed});
   EXPECT_EQ(mixed.exit_code, 2) << mixed;
 }
@@ -797,7 +851,8 @@ TEST_F(CliTest, LintUnreadableInputExitsTwo) {
 TEST_F(CliTest, LintStdin) {
   const std::string text = ReadFile(std::string(kSourceDir) + "/" + GuidePath("trust-plain.json"));
   EXPECT_EQ(Run({"lint", "-"}, text).exit_code, 0);
-  RunResult r = Run({"lint", "-"}, R"({"Statement": {"Effect": "Allow", "Action": "sts:AssumeRole"}})");
+  RunResult r =
+      Run({"lint", "-"}, R"({"Statement": {"Effect": "Allow", "Action": "sts:AssumeRole"}})");
   EXPECT_EQ(r.exit_code, 1) << r;
   EXPECT_THAT(r.out, StartsWith("-:1:")) << r;
 }
@@ -848,7 +903,8 @@ TEST_F(CliTest, UsageErrors) {
 class BadInputTest : public CliTest {};
 
 TEST_F(BadInputTest, MalformedJson) {
-  std::string p = TempFile("trust.json", "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [}\n");
+  std::string p =
+      TempFile("trust.json", "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [}\n");
   RunResult r = Can(p, "user1", "us-west-2");
   ExpectBadFile(r, p);
   EXPECT_THAT(r.err, HasSubstr(p + ":3:")) << r;
@@ -880,11 +936,11 @@ TEST_F(BadInputTest, InvalidUtf8) {
 
 TEST_F(BadInputTest, TenMegabytePolicy) {
   // A syntactically valid policy of 10 MB: far beyond the size quota.
-  std::string s = R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", )"
-                  R"("Principal": {"Service": "redshift.amazonaws.com"}, "Action": "sts:AssumeRole", )"
-                  R"("Condition": {"StringEquals": {"sts:ExternalId": [)";
-  const std::string v =
-      "\"arn:aws:redshift:us-west-2:123456789012:dbuser:my-cluster/user1\",\n";
+  std::string s =
+      R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", )"
+      R"("Principal": {"Service": "redshift.amazonaws.com"}, "Action": "sts:AssumeRole", )"
+      R"("Condition": {"StringEquals": {"sts:ExternalId": [)";
+  const std::string v = "\"arn:aws:redshift:us-west-2:123456789012:dbuser:my-cluster/user1\",\n";
   while (s.size() < 10u * 1000 * 1000) s += v;
   s += "\"x\"]}}}]}\n";
   std::string p = TempFile("big.json", s);
@@ -898,12 +954,20 @@ TEST_F(BadInputTest, TenMegabytePolicy) {
   EXPECT_THAT(l.out, ContainsRegex(":[0-9]+:[0-9]+: error: ")) << l;
 }
 
+TEST_F(BadInputTest, FileOverTheReadLimit) {
+  // Files are read up to 16 MiB; a larger one is refused without being read whole.
+  std::string p = TempFile("huge.json", "{\"Id\": \"" + std::string(17u << 20, 'a') + "\"}");
+  ExpectBadInput(Can(p, "user1", "us-west-2"), p);
+  ExpectLintUnreadable(Run({"lint", p}), p);
+}
+
 TEST_F(BadInputTest, TenThousandStatements) {
   std::string s = "{\"Version\": \"2012-10-17\", \"Statement\": [\n";
   for (int i = 0; i < 10000; ++i) {
     if (i) s += ",\n";
-    s += R"({"Sid": "S)" + std::to_string(i) +
-         R"(", "Effect": "Allow", "Principal": {"Service": "redshift.amazonaws.com"}, "Action": "sts:AssumeRole"})";
+    s +=
+        R"({"Sid": "S)" + std::to_string(i) +
+        R"(", "Effect": "Allow", "Principal": {"Service": "redshift.amazonaws.com"}, "Action": "sts:AssumeRole"})";
   }
   s += "\n]}\n";
   std::string p = TempFile("many.json", s);
@@ -921,11 +985,12 @@ TEST_F(BadInputTest, DeeplyNestedJson) {
   std::string p2 = TempFile("deep2.json", objects);
   ExpectBadFile(Can(p2, "user1", "us-west-2"), p2);
   // Nested inside a real policy's Condition.
-  std::string p3 = TempFile(
-      "deep3.json", R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", )"
-                    R"("Principal": {"Service": "redshift.amazonaws.com"}, "Action": "sts:AssumeRole", )"
-                    R"("Condition": {"StringEquals": {"sts:ExternalId": )" +
-                        std::string(kDepth, '[') + std::string(kDepth, ']') + "}}}]}");
+  std::string p3 =
+      TempFile("deep3.json",
+               R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", )"
+               R"("Principal": {"Service": "redshift.amazonaws.com"}, "Action": "sts:AssumeRole", )"
+               R"("Condition": {"StringEquals": {"sts:ExternalId": )" +
+                   std::string(kDepth, '[') + std::string(kDepth, ']') + "}}}]}");
   ExpectBadFile(Can(p3, "user1", "us-west-2"), p3);
   ExpectLintUnreadable(Run({"lint", p}), p + ":1:");
 }
@@ -944,16 +1009,37 @@ TEST_F(BadInputTest, UnknownOperatorsAndKeys) {
     std::string text;
     int line;
   } cases[] = {
-      {"operator", head + R"(      "Condition": {"StringEqualz": {"sts:ExternalId": "x"}})" "\n    }\n  ]\n}\n", 8},
-      {"lowercase-operator", head + R"(      "Condition": {"stringequals": {"sts:ExternalId": "x"}})" "\n    }\n  ]\n}\n", 8},
-      {"prefix", head + R"(      "Condition": {"ForSomeValues:StringEquals": {"sts:ExternalId": "x"}})" "\n    }\n  ]\n}\n", 8},
-      {"statement-key", head + R"(      "Effects": "Deny")" "\n    }\n  ]\n}\n", 8},
-      {"top-level-key", std::string(R"({"Version": "2012-10-17", "Conditions": {},)") +
-                            "\n" R"( "Statement": {"Effect": "Allow", "Principal": {"Service": "redshift.amazonaws.com"}, "Action": "sts:AssumeRole"}})",
+      {"operator",
+       head + R"(      "Condition": {"StringEqualz": {"sts:ExternalId": "x"}})"
+              "\n    }\n  ]\n}\n",
+       8},
+      {"lowercase-operator",
+       head + R"(      "Condition": {"stringequals": {"sts:ExternalId": "x"}})"
+              "\n    }\n  ]\n}\n",
+       8},
+      {"prefix",
+       head + R"(      "Condition": {"ForSomeValues:StringEquals": {"sts:ExternalId": "x"}})"
+              "\n    }\n  ]\n}\n",
+       8},
+      {"statement-key",
+       head + R"(      "Effects": "Deny")"
+              "\n    }\n  ]\n}\n",
+       8},
+      {"top-level-key",
+       std::string(R"({"Version": "2012-10-17", "Conditions": {},)") +
+           "\n"
+           R"( "Statement": {"Effect": "Allow", "Principal": {"Service": "redshift.amazonaws.com"}, "Action": "sts:AssumeRole"}})",
        1},
-      {"principal-key", R"({"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Principal": {"Services": "redshift.amazonaws.com"}, "Action": "sts:AssumeRole"}})", 1},
-      {"duplicate-key", head + R"(      "Effect": "Deny")" "\n    }\n  ]\n}\n", 8},
-      {"version", R"({"Version": "2020-01-01", "Statement": {"Effect": "Allow", "Principal": {"Service": "redshift.amazonaws.com"}, "Action": "sts:AssumeRole"}})", 1},
+      {"principal-key",
+       R"({"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Principal": {"Services": "redshift.amazonaws.com"}, "Action": "sts:AssumeRole"}})",
+       1},
+      {"duplicate-key",
+       head + R"(      "Effect": "Deny")"
+              "\n    }\n  ]\n}\n",
+       8},
+      {"version",
+       R"({"Version": "2020-01-01", "Statement": {"Effect": "Allow", "Principal": {"Service": "redshift.amazonaws.com"}, "Action": "sts:AssumeRole"}})",
+       1},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.name);
@@ -973,14 +1059,14 @@ TEST_F(BadInputTest, UnknownOperatorsAndKeys) {
 }
 
 TEST_F(BadInputTest, InvalidArnsInPolicy) {
-  for (const char* principal : {R"({"AWS": "arn:aws:iam:123456789012:role/x"})",
-                                R"({"AWS": "arn:aws:iam::12345:root"})",
-                                R"({"AWS": "not-an-arn"})",
-                                R"({"Service": ["redshift.amazonaws.com", 42]})"}) {
+  for (const char* principal :
+       {R"({"AWS": "arn:aws:iam:123456789012:role/x"})", R"({"AWS": "arn:aws:iam::12345:root"})",
+        R"({"AWS": "not-an-arn"})", R"({"Service": ["redshift.amazonaws.com", 42]})"}) {
     SCOPED_TRACE(principal);
     std::string p = TempFile("arn.json", std::string(R"({"Version": "2012-10-17", "Statement": [
   {"Effect": "Allow", "Principal": {"Service": "redshift.amazonaws.com"}, "Action": "sts:AssumeRole"},
-  {"Effect": "Allow", "Principal": )") + principal + R"(, "Action": "sts:AssumeRole"}]}
+  {"Effect": "Allow", "Principal": )") + principal +
+                                             R"(, "Action": "sts:AssumeRole"}]}
 )");
     RunResult r = Can(p, "user1", "us-west-2");
     ExpectBadFile(r, p);
@@ -1038,25 +1124,25 @@ TEST_F(BadInputTest, InvalidAccounts) {
 TEST_F(BadInputTest, InvalidClusters) {
   // Reference R3: 1-63 lowercase letters, digits or hyphens, a letter first, no "--", no
   // trailing hyphen.
-  for (const char* cluster : {"My-Cluster", "-abc", "a--b", "abc-", "1abc", "my_cluster", "",
-                              "a/b"}) {
+  for (const char* cluster :
+       {"My-Cluster", "-abc", "a--b", "abc-", "1abc", "my_cluster", "", "a/b"}) {
     SCOPED_TRACE(cluster);
     // `--cluster=-abc`, so that the value is not taken for a flag.
     std::vector<std::string> flag = {"--cluster", cluster};
     if (cluster[0] == '-') flag = {"--cluster=" + std::string(cluster)};
-    std::vector<std::string> args = {"can", "--trust-policy", GuidePath("trust-plain.json"),
-                                     "--user", "user1", "--region", "us-west-2", "--account",
-                                     "123456789012"};
+    std::vector<std::string> args = {"can",       "--trust-policy", GuidePath("trust-plain.json"),
+                                     "--user",    "user1",          "--region",
+                                     "us-west-2", "--account",      "123456789012"};
     args.insert(args.end(), flag.begin(), flag.end());
     ExpectBadInput(Run(args), "cluster");
   }
-  RunResult r63 = Run({"can", "--trust-policy", GuidePath("trust-plain.json"), "--user", "user1",
-                       "--cluster", "a" + std::string(62, 'b'), "--region", "us-west-2",
-                       "--account", "123456789012"});
+  RunResult r63 =
+      Run({"can", "--trust-policy", GuidePath("trust-plain.json"), "--user", "user1", "--cluster",
+           "a" + std::string(62, 'b'), "--region", "us-west-2", "--account", "123456789012"});
   EXPECT_EQ(r63.exit_code, 0) << r63;
-  RunResult r64 = Run({"can", "--trust-policy", GuidePath("trust-plain.json"), "--user", "user1",
-                       "--cluster", "a" + std::string(63, 'b'), "--region", "us-west-2",
-                       "--account", "123456789012"});
+  RunResult r64 =
+      Run({"can", "--trust-policy", GuidePath("trust-plain.json"), "--user", "user1", "--cluster",
+           "a" + std::string(63, 'b'), "--region", "us-west-2", "--account", "123456789012"});
   ExpectBadInput(r64, "cluster");
 }
 
@@ -1103,13 +1189,15 @@ TEST_F(BadInputTest, UnreadableFiles) {
 // The same bad inputs in `eval`: an "error" line (never "allowed"), the run goes on, exit 2.
 TEST_F(BadInputTest, EvalBadLines) {
   const std::string good = EvalLine("good", kW2, kUser1);
-  std::string big_policy = R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"redshift.amazonaws.com"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":[)";
+  std::string big_policy =
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"redshift.amazonaws.com"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":[)";
   while (big_policy.size() < 10u * 1000 * 1000) big_policy += "\"" + std::string(kUser1) + "\",";
   big_policy += R"("x"]}}}]})";
   std::string many = R"({"Version":"2012-10-17","Statement":[)";
   for (int i = 0; i < 10000; ++i) {
     if (i) many += ",";
-    many += R"({"Effect":"Allow","Principal":{"Service":"redshift.amazonaws.com"},"Action":"sts:AssumeRole"})";
+    many +=
+        R"({"Effect":"Allow","Principal":{"Service":"redshift.amazonaws.com"},"Action":"sts:AssumeRole"})";
   }
   many += "]}";
   const std::string plain =
@@ -1130,16 +1218,18 @@ TEST_F(BadInputTest, EvalBadLines) {
       {"invalid-utf8-in-policy", EvalLine("u2", kW2, kUser1, bad_principal)},
       {"10MB", EvalLine("big", kW2, kUser1, big_policy)},
       {"10000-statements", EvalLine("many", kW2, kUser1, many)},
-      {"deep", R"({"id": "deep", "context": )" + std::string(100000, '[') +
-                   std::string(100000, ']') + "}"},
+      {"deep",
+       R"({"id": "deep", "context": )" + std::string(100000, '[') + std::string(100000, ']') + "}"},
       {"unknown-operator", EvalLine("op", kW2, kUser1, unknown_op)},
-      {"invalid-resource-arn", R"({"id": "arn", "principal": {"Service": "redshift.amazonaws.com"}, "action": "sts:AssumeRole", "resource": "role/R", "resource_policy": )" +
-                                   plain + "}"},
-      {"invalid-principal-arn", R"({"id": "parn", "principal": {"AWS": "arn:aws:iam:123:user/x"}, "action": "sts:AssumeRole", "resource": "arn:aws:iam::123456789012:role/R", "resource_policy": )" +
-                                    plain + "}"},
-      {"external-id-pattern", EvalLine("ext", kW2,
-                                       "arn:aws:redshift:us-west-2:123456789012:dbuser:my-cluster/bob smith",
-                                       plain)},
+      {"invalid-resource-arn",
+       R"({"id": "arn", "principal": {"Service": "redshift.amazonaws.com"}, "action": "sts:AssumeRole", "resource": "role/R", "resource_policy": )" +
+           plain + "}"},
+      {"invalid-principal-arn",
+       R"({"id": "parn", "principal": {"AWS": "arn:aws:iam:123:user/x"}, "action": "sts:AssumeRole", "resource": "arn:aws:iam::123456789012:role/R", "resource_policy": )" +
+           plain + "}"},
+      {"external-id-pattern",
+       EvalLine("ext", kW2, "arn:aws:redshift:us-west-2:123456789012:dbuser:my-cluster/bob smith",
+                plain)},
       {"external-id-empty", EvalLine("ext0", kW2, "", plain)},
       {"not-an-object", "[1, 2, 3]"},
   };
