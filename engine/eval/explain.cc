@@ -19,8 +19,13 @@ std::string DescribeCondition(const ConditionTrace& c) {
   std::string s = "condition " + c.op + " on " + Quote(c.key);
   if (c.pos.known()) s += " (line " + std::to_string(c.pos.line) + ")";
   if (!c.key_present) {
-    s += ": the request has no " + Quote(c.key);
-  } else if (c.request_values.size() == 1) {
+    s += ": the request has no " + Quote(c.key) + " (policy value" +
+         (c.policy_values.size() == 1 ? " " + Quote(c.policy_values.front())
+                                      : "s " + List(c.policy_values)) + ")";
+    if (!c.note.empty()) s += ": " + c.note;
+    return s;
+  }
+  if (c.request_values.size() == 1) {
     s += ": request value " + Quote(c.request_values.front());
   } else {
     s += ": request values " + List(c.request_values);

@@ -126,6 +126,12 @@ std::string EvalSession::EvaluateLine(std::string_view line, uint64_t line_numbe
                         "", line_start});
       return;
     }
+    // Output line N answers input line N, so a blank line is answered too (with an error).
+    if (line.find_first_not_of(" \t\r") == std::string_view::npos) {
+      errors.push_back({"request.empty_line", "empty line: expected one JSON request", "",
+                        line_start});
+      return;
+    }
     JsonValue root;
     JsonOptions jo;
     jo.max_bytes = impl_->options.max_line_bytes;

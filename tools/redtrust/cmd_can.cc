@@ -73,6 +73,14 @@ int RunCan(const CanArgs& a) {
                  "` is not an IAM role ARN (arn:aws:iam::123456789012:role/NAME)");
       return kExitBadInput;
     }
+    // Partitions never cross (reference M11, R6): a cluster in REGION can only use roles of
+    // its own partition.
+    if (parts->partition != partition) {
+      PrintError("--role-arn `" + role_arn + "` is in partition `" + std::string(parts->partition) +
+                 "`, but a cluster in " + a.region + " is in partition `" + partition +
+                 "`: partitions never cross");
+      return kExitBadInput;
+    }
   }
   auto now = ResolveNow(a.now);
   if (!now.ok()) {

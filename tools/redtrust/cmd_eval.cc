@@ -89,15 +89,11 @@ int RunEval(const EvalArgs& a) {
   std::string line, out;
   bool too_long;
   size_t length;
-  uint64_t line_number = 0, errors = 0, blank = 0;
+  uint64_t line_number = 0, errors = 0;
   std::vector<char> obuf(1 << 16);
   std::setvbuf(stdout, obuf.data(), _IOFBF, obuf.size());
   while (reader.Next(&line, &too_long, &length)) {
     ++line_number;
-    if (!too_long && line.find_first_not_of(" \t") == std::string::npos) {
-      ++blank;  // a blank line is not a record
-      continue;
-    }
     bool is_error = false;
     if (too_long) {
       out = session.OversizeLine(line_number, length);
@@ -116,10 +112,9 @@ int RunEval(const EvalArgs& a) {
     PrintError(a.input + ": read error");
     return kExitBadInput;
   }
-  if (blank) std::fprintf(stderr, "redtrust: %llu blank line(s) ignored\n", (unsigned long long)blank);
   if (errors) {
     std::fprintf(stderr, "redtrust: %llu of %llu request(s) could not be evaluated\n",
-                 (unsigned long long)errors, (unsigned long long)(line_number - blank));
+                 (unsigned long long)errors, (unsigned long long)line_number);
     return kExitBadInput;
   }
   return 0;
