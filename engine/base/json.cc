@@ -98,12 +98,6 @@ void AppendUtf8(uint32_t cp, std::string* out) {
   }
 }
 
-uint64_t ByteSwap(uint64_t w) {
-  uint64_t r = 0;
-  for (int k = 0; k < 8; ++k) r = (r << 8) | ((w >> (8 * k)) & 0xFF);
-  return r;
-}
-
 int HexDigit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -219,9 +213,8 @@ class Parser {
   }
 
   bool FailUtf8(size_t offset, const char* why) {
-    return Fail(offset, "invalid UTF-8 byte " +
-                            HexByte(static_cast<unsigned char>(data_[offset])) + " (" + why +
-                            ")");
+    return Fail(offset, "invalid UTF-8 byte " + HexByte(static_cast<unsigned char>(data_[offset])) +
+                            " (" + why + ")");
   }
 
   // "unexpected <what is at offset><context>", e.g. "unexpected character `x`, expected a value".
@@ -283,8 +276,17 @@ class Parser {
         return ParseLiteral(v, "false", JsonValue::Kind::kBool, false);
       case 'n':
         return ParseLiteral(v, "null", JsonValue::Kind::kNull, false);
-      case '-': case '0': case '1': case '2': case '3': case '4':
-      case '5': case '6': case '7': case '8': case '9':
+      case '-':
+      case '0':
+      case '1':
+      case '2':
+      case '3':
+      case '4':
+      case '5':
+      case '6':
+      case '7':
+      case '8':
+      case '9':
         return ParseNumber(v);
       default:
         return FailUnexpected(i_, ", expected a value");
@@ -355,7 +357,7 @@ class Parser {
       while (size_ - i_ >= 8) {
         uint64_t w;
         std::memcpy(&w, data_ + i_, 8);
-        if constexpr (std::endian::native == std::endian::big) w = ByteSwap(w);
+        if constexpr (std::endian::native == std::endian::big) w = __builtin_bswap64(w);
         const uint64_t mask = AttentionMask(w);
         if (mask != 0) {
           i_ += static_cast<size_t>(std::countr_zero(mask)) / 8;
@@ -403,15 +405,32 @@ class Parser {
     const char e = data_[i_];
     char simple = 0;
     switch (e) {
-      case '"': simple = '"'; break;
-      case '\\': simple = '\\'; break;
-      case '/': simple = '/'; break;
-      case 'b': simple = '\b'; break;
-      case 'f': simple = '\f'; break;
-      case 'n': simple = '\n'; break;
-      case 'r': simple = '\r'; break;
-      case 't': simple = '\t'; break;
-      case 'u': break;
+      case '"':
+        simple = '"';
+        break;
+      case '\\':
+        simple = '\\';
+        break;
+      case '/':
+        simple = '/';
+        break;
+      case 'b':
+        simple = '\b';
+        break;
+      case 'f':
+        simple = '\f';
+        break;
+      case 'n':
+        simple = '\n';
+        break;
+      case 'r':
+        simple = '\r';
+        break;
+      case 't':
+        simple = '\t';
+        break;
+      case 'u':
+        break;
       default: {
         const unsigned char ue = static_cast<unsigned char>(e);
         if (ue < 0x20 || ue >= 0x80) {
@@ -605,12 +624,18 @@ const JsonValue* JsonValue::Find(std::string_view key) const {
 
 const char* JsonKindName(JsonValue::Kind k) {
   switch (k) {
-    case JsonValue::Kind::kNull: return "null";
-    case JsonValue::Kind::kBool: return "boolean";
-    case JsonValue::Kind::kNumber: return "number";
-    case JsonValue::Kind::kString: return "string";
-    case JsonValue::Kind::kArray: return "array";
-    case JsonValue::Kind::kObject: return "object";
+    case JsonValue::Kind::kNull:
+      return "null";
+    case JsonValue::Kind::kBool:
+      return "boolean";
+    case JsonValue::Kind::kNumber:
+      return "number";
+    case JsonValue::Kind::kString:
+      return "string";
+    case JsonValue::Kind::kArray:
+      return "array";
+    case JsonValue::Kind::kObject:
+      return "object";
   }
   return "null";
 }

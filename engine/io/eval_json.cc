@@ -136,9 +136,7 @@ std::string EvalSession::EvaluateLine(std::string_view line, uint64_t line_numbe
     JsonOptions jo;
     jo.max_bytes = impl_->options.max_line_bytes;
     if (auto err = ParseJson(line, jo, &root)) {
-      errors.push_back({err->message.rfind("duplicate key", 0) == 0 ? "json.duplicate_key"
-                                                                    : "json.syntax",
-                        err->message, "", at(err->pos)});
+      errors.push_back({err->code, err->message, "", at(err->pos)});
       return;
     }
     if (!root.is_object()) {

@@ -16,19 +16,26 @@ namespace redtrust {
 
 const char* PolicyKindName(PolicyKind k) {
   switch (k) {
-    case PolicyKind::kTrust: return "trust";
-    case PolicyKind::kIdentity: return "identity";
-    case PolicyKind::kResource: return "resource";
+    case PolicyKind::kTrust:
+      return "trust";
+    case PolicyKind::kIdentity:
+      return "identity";
+    case PolicyKind::kResource:
+      return "resource";
   }
   return "trust";
 }
 
 const char* PrincipalTypeName(PrincipalType t) {
   switch (t) {
-    case PrincipalType::kAWS: return "AWS";
-    case PrincipalType::kService: return "Service";
-    case PrincipalType::kFederated: return "Federated";
-    case PrincipalType::kCanonicalUser: return "CanonicalUser";
+    case PrincipalType::kAWS:
+      return "AWS";
+    case PrincipalType::kService:
+      return "Service";
+    case PrincipalType::kFederated:
+      return "Federated";
+    case PrincipalType::kCanonicalUser:
+      return "CanonicalUser";
   }
   return "AWS";
 }
@@ -38,12 +45,18 @@ namespace {
 // "a string", "an array", ... for messages.
 const char* Describe(const JsonValue& v) {
   switch (v.kind) {
-    case JsonValue::Kind::kNull: return "null";
-    case JsonValue::Kind::kBool: return "a boolean";
-    case JsonValue::Kind::kNumber: return "a number";
-    case JsonValue::Kind::kString: return "a string";
-    case JsonValue::Kind::kArray: return "an array";
-    case JsonValue::Kind::kObject: return "an object";
+    case JsonValue::Kind::kNull:
+      return "null";
+    case JsonValue::Kind::kBool:
+      return "a boolean";
+    case JsonValue::Kind::kNumber:
+      return "a number";
+    case JsonValue::Kind::kString:
+      return "a string";
+    case JsonValue::Kind::kArray:
+      return "an array";
+    case JsonValue::Kind::kObject:
+      return "an object";
   }
   return "null";
 }
@@ -196,8 +209,7 @@ class PolicyReader {
   void ReadOptionalString(const JsonMember& m, const std::string& path, const char* code,
                           std::optional<LocatedString>* out) {
     if (!m.value.is_string()) {
-      Error(code, "`" + m.key + "` must be a string, not " + Describe(m.value), path,
-            m.value.pos);
+      Error(code, "`" + m.key + "` must be a string, not " + Describe(m.value), path, m.value.pos);
       return;
     }
     *out = Located(m.value, path);
@@ -227,8 +239,7 @@ class PolicyReader {
       }
     } else {
       Error("policy.statement_type",
-            std::string("`Statement` must be an object or an array of objects, not ") +
-                Describe(v),
+            std::string("`Statement` must be an object or an array of objects, not ") + Describe(v),
             path, v.pos);
     }
   }
@@ -292,9 +303,8 @@ class PolicyReader {
       return;
     }
     if (!v.is_array()) {
-      Error(code,
-            "`" + m.key + "` must be a string or an array of strings, not " + Describe(v), path,
-            v.pos);
+      Error(code, "`" + m.key + "` must be a string or an array of strings, not " + Describe(v),
+            path, v.pos);
       return;
     }
     out->was_array = true;
@@ -304,8 +314,8 @@ class PolicyReader {
       std::string item_path = JsonPointerAppend(path, i);
       if (!item.is_string()) {
         Error(code,
-              "`" + m.key + "` must be a string or an array of strings; item " +
-                  std::to_string(i) + " is " + Describe(item),
+              "`" + m.key + "` must be a string or an array of strings; item " + std::to_string(i) +
+                  " is " + Describe(item),
               std::move(item_path), item.pos);
         continue;
       }
@@ -336,8 +346,8 @@ class PolicyReader {
     }
     if (!v.is_object()) {
       Error("statement.principal_type",
-            "`" + m.key + "` must be `*` or an object of principal types, not " + Describe(v),
-            path, v.pos);
+            "`" + m.key + "` must be `*` or an object of principal types, not " + Describe(v), path,
+            v.pos);
       return;
     }
     for (const JsonMember& t : v.members) {
@@ -388,8 +398,7 @@ class PolicyReader {
     const JsonValue& v = m.value;
     if (!v.is_object()) {
       Error("statement.condition_type",
-            std::string("`Condition` must be an object of condition operators, not ") +
-                Describe(v),
+            std::string("`Condition` must be an object of condition operators, not ") + Describe(v),
             path, v.pos);
       return;
     }
@@ -434,8 +443,7 @@ class PolicyReader {
         } else {
           Error("condition.value_type",
                 "the value of condition key `" + SanitizeForMessage(key.key) +
-                    "` must be a string, number, boolean or an array of them, not " +
-                    Describe(kv),
+                    "` must be a string, number, boolean or an array of them, not " + Describe(kv),
                 key_path, kv.pos);
         }
         entry.key = LocatedString{key.key, std::move(key_path), key.key_pos};
@@ -455,9 +463,10 @@ bool ReadPolicyFromJson(const JsonValue& value, std::string_view base_path,
                         std::string_view source_text, PolicyDocument* doc, Diagnostics* diags) {
   *doc = PolicyDocument();
   // The value's own span: white space around it is insignificant anyway.
-  const size_t begin = static_cast<size_t>(std::min<uint64_t>(value.pos.offset, source_text.size()));
-  const size_t end = static_cast<size_t>(
-      std::clamp<uint64_t>(value.end_offset, begin, source_text.size()));
+  const size_t begin =
+      static_cast<size_t>(std::min<uint64_t>(value.pos.offset, source_text.size()));
+  const size_t end =
+      static_cast<size_t>(std::clamp<uint64_t>(value.end_offset, begin, source_text.size()));
   doc->size_without_whitespace = CountSignificantCodePoints(source_text.substr(begin, end - begin));
   PolicyReader reader(base_path, diags);
   return reader.Read(value, doc);
@@ -475,8 +484,8 @@ bool ReadPolicy(std::string_view text, const JsonOptions& json_options, PolicyDo
       // key, so its path can be found there.
       FindKeyPath(root, error->pos.offset, "", &path);
     }
-    diags->push_back(Diagnostic{Severity::kError, std::move(error->code),
-                                std::move(error->message), std::move(path), error->pos, ""});
+    diags->push_back(Diagnostic{Severity::kError, std::move(error->code), std::move(error->message),
+                                std::move(path), error->pos, ""});
     return false;
   }
   return ReadPolicyFromJson(root, "", text, doc, diags);

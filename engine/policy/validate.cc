@@ -161,10 +161,14 @@ bool IsValidCanonicalUser(std::string_view v) {
 // "SERVICE" are seen in real responses; the other two follow the same upper-casing (inferred).
 const char* PrincipalTypeWord(PrincipalType t) {
   switch (t) {
-    case PrincipalType::kAWS: return "AWS";
-    case PrincipalType::kService: return "SERVICE";
-    case PrincipalType::kFederated: return "FEDERATED";
-    case PrincipalType::kCanonicalUser: return "CANONICALUSER";
+    case PrincipalType::kAWS:
+      return "AWS";
+    case PrincipalType::kService:
+      return "SERVICE";
+    case PrincipalType::kFederated:
+      return "FEDERATED";
+    case PrincipalType::kCanonicalUser:
+      return "CANONICALUSER";
   }
   return "AWS";
 }
@@ -277,25 +281,27 @@ class PolicyValidator {
       Error("policy.size_quota", "Cannot exceed quota for ACLSizePerRole: " + limit, doc_.path,
             doc_.pos, std::move(help));
     } else {
-      Error("policy.size_quota",
-            "policy size " + std::to_string(size) + " exceeds the quota of " + limit +
-                " characters",
-            doc_.path, doc_.pos, std::move(help));
+      Error(
+          "policy.size_quota",
+          "policy size " + std::to_string(size) + " exceeds the quota of " + limit + " characters",
+          doc_.path, doc_.pos, std::move(help));
     }
   }
 
-  // G14: only U+0009, U+000A, U+000D and U+0020-U+00FF. A warning: the quota page says so, but
-  // policies with other characters (in Sids of resource policies, in condition values) are
-  // accepted in practice.
+  // G14: IAM policies (trust and identity) may contain only U+0009, U+000A, U+000D and
+  // U+0020-U+00FF (QUOTA): an error, so such a policy never evaluates. Resource policies of other
+  // services (S3 bucket policies) accept other characters: a warning there.
   void CheckCharacters(const LocatedString& s) {
     const std::optional<uint32_t> cp = FirstDisallowedCharacter(s.value);
     if (!cp) return;
     char buf[16];
     std::snprintf(buf, sizeof buf, "U+%04X", *cp);
-    Warning("policy.invalid_characters",
-            std::string("character ") + buf + " in " + Quoted(s.value) +
+    Add(kind_ == PolicyKind::kResource ? Severity::kWarning : Severity::kError,
+        "policy.invalid_characters",
+        std::string("character ") + buf + " in " + Quoted(s.value) +
                 " is outside the characters IAM documents for policies",
-            s.path, s.pos, "IAM policies may contain only tab, line feed, carriage return and U+0020-U+00FF");
+            s.path, s.pos,
+            "IAM policies may contain only tab, line feed, carriage return and U+0020-U+00FF");
   }
 
   void CheckStatement(const Statement& st) {
@@ -326,8 +332,7 @@ class PolicyValidator {
     auto [it, inserted] = sids_.emplace(sid.value, sid.pos);
     if (!inserted) {
       Error("statement.duplicate_sid", "Statement IDs (SID) in a single policy must be unique.",
-            sid.path, sid.pos,
-            Quoted(sid.value) + " is first used at " + PositionText(it->second));
+            sid.path, sid.pos, Quoted(sid.value) + " is first used at " + PositionText(it->second));
     }
   }
 
@@ -434,10 +439,11 @@ class PolicyValidator {
       CheckCharacters(v);
       CheckActionPrefix(v);
       if (kind_ == PolicyKind::kTrust && !a.is_not &&
-          !(v.value.size() >= 4 && EqualsIgnoreCase(std::string_view(v.value).substr(0, 4), "sts:"))) {
+          !(v.value.size() >= 4 &&
+            EqualsIgnoreCase(std::string_view(v.value).substr(0, 4), "sts:"))) {
         Warning("statement.trust_action_not_sts",
-                "action " + Quoted(v.value) + " in a trust policy is not an `sts:` action",
-                v.path, v.pos, "trust policies grant actions such as `sts:AssumeRole`");
+                "action " + Quoted(v.value) + " in a trust policy is not an `sts:` action", v.path,
+                v.pos, "trust policies grant actions such as `sts:AssumeRole`");
       }
     }
   }
@@ -494,8 +500,8 @@ class PolicyValidator {
     const std::optional<ArnParts> arn = SplitArn(v.value);
     if (!arn) {
       Error("resource.invalid_arn",
-            "Resource " + SanitizeForMessage(v.value) + " must be in ARN format or \"*\".",
-            v.path, v.pos, "an ARN has six parts: arn:partition:service:region:account:resource");
+            "Resource " + SanitizeForMessage(v.value) + " must be in ARN format or \"*\".", v.path,
+            v.pos, "an ARN has six parts: arn:partition:service:region:account:resource");
       return;
     }
     if (arn->service.empty() || HasWildcardChar(arn->service)) {
@@ -507,8 +513,8 @@ class PolicyValidator {
     }
     if (!IsKnownPartition(arn->partition)) {
       Error("resource.invalid_arn",
-            "Partition \"" + SanitizeForMessage(arn->partition) + "\" is not valid for resource \"" +
-                SanitizeForMessage(v.value) + "\".",
+            "Partition \"" + SanitizeForMessage(arn->partition) +
+                "\" is not valid for resource \"" + SanitizeForMessage(v.value) + "\".",
             v.path, v.pos, "partitions are `aws`, `aws-cn` and `aws-us-gov`");
     }
   }
@@ -582,8 +588,7 @@ class PolicyValidator {
       // V1, V2: variables are substituted at evaluation, so the text cannot be checked here.
       if (!AllowsPolicyVariables(spec.base)) {
         Error("condition.variable_not_allowed",
-              "policy variable in " + Quoted(text) + " is not allowed with " +
-                  Quoted(e.op.value),
+              "policy variable in " + Quoted(text) + " is not allowed with " + Quoted(e.op.value),
               v.text.path, v.text.pos,
               "policy variables work only in string and ARN condition operators");
       }
@@ -619,10 +624,10 @@ class PolicyValidator {
         break;
     }
     if (expected != nullptr) {
-      Error("condition.invalid_value",
-            "invalid value " + Quoted(text) + " for " + Quoted(e.op.value) + ": expected " +
-                expected,
-            v.text.path, v.text.pos);
+      Error(
+          "condition.invalid_value",
+          "invalid value " + Quoted(text) + " for " + Quoted(e.op.value) + ": expected " + expected,
+          v.text.path, v.text.pos);
     }
   }
 

@@ -52,7 +52,8 @@ TEST(ParseJson, Scalars) {
 }
 
 TEST(ParseJson, NumbersKeepTheirText) {
-  for (const char* n : {"0", "-0", "10", "10.0", "-12.50", "1e5", "1E+5", "2.5e-3", "123456789012345678901234567890"}) {
+  for (const char* n : {"0", "-0", "10", "10.0", "-12.50", "1e5", "1E+5", "2.5e-3",
+                        "123456789012345678901234567890"}) {
     JsonValue v = MustParse(n);
     EXPECT_EQ(v.kind, Kind::kNumber) << n;
     EXPECT_EQ(v.text, n);
@@ -237,8 +238,9 @@ TEST(ParseJson, InvalidUtf8InKeysAndOutsideStrings) {
 }
 
 TEST(ParseJson, ValidUtf8Boundaries) {
-  MustParse("\"\xC2\x80\xDF\xBF\xE0\xA0\x80\xED\x9F\xBF\xEE\x80\x80\xEF\xBF\xBF"
-            "\xF0\x90\x80\x80\xF4\x8F\xBF\xBF\"");
+  MustParse(
+      "\"\xC2\x80\xDF\xBF\xE0\xA0\x80\xED\x9F\xBF\xEE\x80\x80\xEF\xBF\xBF"
+      "\xF0\x90\x80\x80\xF4\x8F\xBF\xBF\"");
 }
 
 // ---- Structure errors
@@ -364,7 +366,8 @@ TEST(ParseJson, DuplicateKeysAllowedWhenAsked) {
 TEST(ParseJson, DuplicateKeyInLargeObject) {
   // Past the linear-scan limit the hash index takes over; both paths must agree.
   std::string text = "{";
-  for (int i = 0; i < 1000; ++i) text += "\"k" + std::to_string(i) + "\": " + std::to_string(i) + ",";
+  for (int i = 0; i < 1000; ++i)
+    text += "\"k" + std::to_string(i) + "\": " + std::to_string(i) + ",";
   const size_t dup = text.size();
   text += "\"k17\": 0}";
   JsonError e = MustFail(text);

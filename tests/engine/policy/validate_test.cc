@@ -94,18 +94,18 @@ TEST(ValidatePolicy, RealisticRedshiftTrustPolicyIsClean) {
 // ---- G1: top level
 
 TEST(G1TopLevel, UnknownKeyIncludingConditions) {
-  ParsedPolicy p = Parse(R"({"Statement": [{"Effect": "Allow"}], "Conditions": {}})",
-                         PolicyKind::kTrust);
+  ParsedPolicy p =
+      Parse(R"({"Statement": [{"Effect": "Allow"}], "Conditions": {}})", PolicyKind::kTrust);
   Diagnostic d = Only(p, "policy.unknown_key");
   EXPECT_EQ(d.path, "/Conditions");
   EXPECT_FALSE(p.ok());
 }
 
 TEST(G1TopLevel, StatementIsRequired) {
-  EXPECT_EQ(Only(Parse(R"({"Version": "2012-10-17"})", PolicyKind::kTrust),
-                 "policy.missing_statement")
-                .path,
-            "");
+  EXPECT_EQ(
+      Only(Parse(R"({"Version": "2012-10-17"})", PolicyKind::kTrust), "policy.missing_statement")
+          .path,
+      "");
 }
 
 // ---- G2: Version
@@ -121,10 +121,10 @@ TEST(G2Version, OnlyTwoVersionsAreValid) {
   EXPECT_NE(d.help.find("2012-10-17"), std::string::npos);
   ExpectClean(Parse(OneStatement(kTrustBody, "2008-10-17"), PolicyKind::kTrust));
   ExpectClean(Parse(R"({"Statement": {)" + std::string(kTrustBody) + "}}", PolicyKind::kTrust));
-  EXPECT_EQ(WithCode(Parse(OneStatement(kTrustBody, ""), PolicyKind::kTrust),
-                     "policy.invalid_version")
-                .size(),
-            1u);
+  EXPECT_EQ(
+      WithCode(Parse(OneStatement(kTrustBody, ""), PolicyKind::kTrust), "policy.invalid_version")
+          .size(),
+      1u);
 }
 
 // ---- G3: Id
@@ -142,8 +142,9 @@ TEST(G3Id, OptionalStringWithNoEffect) {
 // ---- G4: Statement
 
 TEST(G4Statement, EmptyArrayIsASyntaxError) {
-  Diagnostic d = Only(Parse("{\"Version\": \"2012-10-17\",\n \"Statement\": []}", PolicyKind::kTrust),
-                      "policy.empty_statement");
+  Diagnostic d =
+      Only(Parse("{\"Version\": \"2012-10-17\",\n \"Statement\": []}", PolicyKind::kTrust),
+           "policy.empty_statement");
   EXPECT_EQ(d.message, "Syntax errors in policy.");
   EXPECT_EQ(d.path, "/Statement");
   EXPECT_EQ(d.pos.line, 2u);
@@ -177,8 +178,9 @@ TEST(G5Sid, MustBeAlphanumericInIamPolicies) {
   Only(Parse(OneStatement(std::string(kIdentityBody) + R"(, "Sid": "a b")"), PolicyKind::kIdentity),
        "statement.invalid_sid");
   // Bucket policies and other resource policies accept any Sid text.
-  ExpectClean(Parse(OneStatement(std::string(kResourceBody) + R"(, "Sid": "Allow read-only access")"),
-                    PolicyKind::kResource));
+  ExpectClean(
+      Parse(OneStatement(std::string(kResourceBody) + R"(, "Sid": "Allow read-only access")"),
+            PolicyKind::kResource));
   ExpectClean(Parse(OneStatement(std::string(kTrustBody) + R"(, "Sid": "")"), PolicyKind::kTrust));
 }
 
@@ -202,9 +204,10 @@ TEST(G5Sid, MustBeUnique) {
 // ---- G6: Effect
 
 TEST(G6Effect, CaseVariantsFailLegacyParsing) {
-  Diagnostic d = Only(Parse(OneStatement(R"("Effect": "allow", "Principal": "*", "Action": "sts:AssumeRole")"),
-                            PolicyKind::kTrust),
-                      "statement.invalid_effect");
+  Diagnostic d =
+      Only(Parse(OneStatement(R"("Effect": "allow", "Principal": "*", "Action": "sts:AssumeRole")"),
+                 PolicyKind::kTrust),
+           "statement.invalid_effect");
   EXPECT_EQ(d.message, "The policy failed legacy parsing");
   EXPECT_EQ(d.help, "`Effect` is case-sensitive: write `Allow`");
   EXPECT_EQ(d.path, "/Statement/0/Effect");
@@ -215,17 +218,18 @@ TEST(G6Effect, CaseVariantsFailLegacyParsing) {
 }
 
 TEST(G6Effect, OtherValuesAreSyntaxErrors) {
-  Diagnostic d = Only(Parse(OneStatement(R"("Effect": "Permit", "Principal": "*", "Action": "sts:AssumeRole")"),
-                            PolicyKind::kTrust),
-                      "statement.invalid_effect");
+  Diagnostic d = Only(
+      Parse(OneStatement(R"("Effect": "Permit", "Principal": "*", "Action": "sts:AssumeRole")"),
+            PolicyKind::kTrust),
+      "statement.invalid_effect");
   EXPECT_EQ(d.message, "Syntax errors in policy.");
   EXPECT_EQ(d.help, "`Effect` must be `Allow` or `Deny`, not `Permit`");
 }
 
 TEST(G6Effect, IsRequired) {
-  Diagnostic d = Only(Parse(OneStatement(R"("Principal": "*", "Action": "sts:AssumeRole")"),
-                            PolicyKind::kTrust),
-                      "statement.missing_effect");
+  Diagnostic d = Only(
+      Parse(OneStatement(R"("Principal": "*", "Action": "sts:AssumeRole")"), PolicyKind::kTrust),
+      "statement.missing_effect");
   EXPECT_EQ(d.path, "/Statement/0");
   EXPECT_EQ(d.pos.column, 41u);
 }
@@ -261,33 +265,39 @@ TEST(G7Action, WildcardVendorIsInvalid) {
 }
 
 TEST(G7Action, ActionsAreRequired) {
-  Diagnostic d = Only(Parse(OneStatement(R"("Effect": "Allow", "Resource": "*")"), PolicyKind::kIdentity),
-                      "statement.missing_action");
+  Diagnostic d =
+      Only(Parse(OneStatement(R"("Effect": "Allow", "Resource": "*")"), PolicyKind::kIdentity),
+           "statement.missing_action");
   EXPECT_EQ(d.message, "Policy statement must contain actions.");
   EXPECT_EQ(d.path, "/Statement/0");
-  d = Only(Parse(OneStatement(R"("Effect": "Allow", "Resource": "*", "Action": [])"), PolicyKind::kIdentity),
+  d = Only(Parse(OneStatement(R"("Effect": "Allow", "Resource": "*", "Action": [])"),
+                 PolicyKind::kIdentity),
            "statement.missing_action");
   EXPECT_EQ(d.path, "/Statement/0/Action");
-  Only(Parse(OneStatement(R"("Effect": "Allow", "Resource": "*", "NotAction": [])"), PolicyKind::kIdentity),
+  Only(Parse(OneStatement(R"("Effect": "Allow", "Resource": "*", "NotAction": [])"),
+             PolicyKind::kIdentity),
        "statement.missing_action");
 }
 
 // ---- G8: Principal
 
 TEST(G8Principal, TrustPolicyNeedsAPrincipal) {
-  Diagnostic d = Only(Parse(OneStatement(R"("Effect": "Allow", "Action": "sts:AssumeRole")"), PolicyKind::kTrust),
-                      "statement.missing_principal");
+  Diagnostic d = Only(
+      Parse(OneStatement(R"("Effect": "Allow", "Action": "sts:AssumeRole")"), PolicyKind::kTrust),
+      "statement.missing_principal");
   EXPECT_EQ(d.message,
             "Invalid principal in policy: com.amazon.balsa.error.InvalidPolicyException: The "
             "passed in policy has a statement with no principals!");
   EXPECT_EQ(d.path, "/Statement/0");
   // An empty object or list names no principal either.
-  EXPECT_EQ(Only(Parse(OneStatement(R"("Effect": "Allow", "Principal": {}, "Action": "sts:AssumeRole")"),
-                       PolicyKind::kTrust),
-                 "statement.missing_principal")
-                .path,
-            "/Statement/0/Principal");
-  Only(Parse(OneStatement(R"("Effect": "Allow", "Principal": {"AWS": []}, "Action": "sts:AssumeRole")"),
+  EXPECT_EQ(
+      Only(Parse(OneStatement(R"("Effect": "Allow", "Principal": {}, "Action": "sts:AssumeRole")"),
+                 PolicyKind::kTrust),
+           "statement.missing_principal")
+          .path,
+      "/Statement/0/Principal");
+  Only(Parse(OneStatement(
+                 R"("Effect": "Allow", "Principal": {"AWS": []}, "Action": "sts:AssumeRole")"),
              PolicyKind::kTrust),
        "statement.missing_principal");
 }
@@ -297,12 +307,17 @@ TEST(G8Principal, ResourcePolicyNeedsAPrincipal) {
 }
 
 TEST(G8Principal, NotPrincipalIsNotAllowedInTrust) {
-  Diagnostic d = Only(Parse(OneStatement(R"("Effect": "Deny", "NotPrincipal": {"AWS": "111122223333"}, "Action": "sts:AssumeRole")"),
-                            PolicyKind::kTrust),
-                      "statement.notprincipal_in_trust");
+  Diagnostic d = Only(
+      Parse(
+          OneStatement(
+              R"("Effect": "Deny", "NotPrincipal": {"AWS": "111122223333"}, "Action": "sts:AssumeRole")"),
+          PolicyKind::kTrust),
+      "statement.notprincipal_in_trust");
   EXPECT_EQ(d.path, "/Statement/0/NotPrincipal");
-  ExpectClean(Parse(OneStatement(R"("Effect": "Deny", "NotPrincipal": {"AWS": "111122223333"}, "Action": "s3:*", "Resource": "*")"),
-                    PolicyKind::kResource));
+  ExpectClean(Parse(
+      OneStatement(
+          R"("Effect": "Deny", "NotPrincipal": {"AWS": "111122223333"}, "Action": "s3:*", "Resource": "*")"),
+      PolicyKind::kResource));
 }
 
 TEST(G8Principal, IdentityPolicyMustNotHaveOne) {
@@ -319,30 +334,31 @@ TEST(G8Principal, IdentityPolicyMustNotHaveOne) {
 }
 
 TEST(G8Principal, ValidAwsPrincipals) {
-  ExpectClean(Parse(OneStatement(R"("Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"AWS": [
+  ExpectClean(
+      Parse(OneStatement(R"("Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"AWS": [
       "*", "111122223333", "arn:aws:iam::111122223333:root", "arn:aws:iam::111122223333:user/u",
       "arn:aws:iam::111122223333:user/path/to/u", "arn:aws:iam::111122223333:role/service-role/R",
       "arn:aws:sts::111122223333:assumed-role/R/session", "arn:aws:sts::111122223333:federated-user/bob",
       "arn:aws-cn:iam::111122223333:root", "arn:aws-us-gov:iam::111122223333:role/R"]})"),
-                    PolicyKind::kTrust));
+            PolicyKind::kTrust));
 }
 
 TEST(G8Principal, InvalidAwsPrincipals) {
   const char* bad[] = {
-      "arn:aws:iam::*:root",                          // wildcard for part of a name (G8)
-      "arn:aws:iam::111122223333:role/*",             // "
-      "arn:aws:iam::111122223333:role/Team*",         // "
-      "arn:aws:sts::111122223333:assumed-role/R/*",   // M6: `*` is not "all sessions"
-      "1111222233",                                   // not 12 digits
-      "arn:aws:iam::111122223333:group/G",            // groups are not principals
-      "arn:aws:iam::11112222333:root",                // 11-digit account
-      "arn:aws:iam:us-east-1:111122223333:root",      // region
-      "arn:aws:s3:::bucket",                          // not iam/sts
-      "arn:aws:iam::111122223333:user/",              // empty name
-      "arn:aws:sts::111122223333:assumed-role/R",     // no session
+      "arn:aws:iam::*:root",                             // wildcard for part of a name (G8)
+      "arn:aws:iam::111122223333:role/*",                // "
+      "arn:aws:iam::111122223333:role/Team*",            // "
+      "arn:aws:sts::111122223333:assumed-role/R/*",      // M6: `*` is not "all sessions"
+      "1111222233",                                      // not 12 digits
+      "arn:aws:iam::111122223333:group/G",               // groups are not principals
+      "arn:aws:iam::11112222333:root",                   // 11-digit account
+      "arn:aws:iam:us-east-1:111122223333:root",         // region
+      "arn:aws:s3:::bucket",                             // not iam/sts
+      "arn:aws:iam::111122223333:user/",                 // empty name
+      "arn:aws:sts::111122223333:assumed-role/R",        // no session
       "arn:aws:iam::111122223333:user/${aws:username}",  // V2: no variables in Principal
-      "arn:foo:iam::111122223333:root",               // unknown partition
-      "AROAEXAMPLEID",                                // unique ids are not accepted on write
+      "arn:foo:iam::111122223333:root",                  // unknown partition
+      "AROAEXAMPLEID",                                   // unique ids are not accepted on write
   };
   for (const char* b : bad) {
     const std::string text = OneStatement(
@@ -356,78 +372,111 @@ TEST(G8Principal, InvalidAwsPrincipals) {
 }
 
 TEST(G8Principal, ServicePrincipals) {
-  ExpectClean(Parse(OneStatement(R"("Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": [
+  ExpectClean(Parse(
+      OneStatement(R"("Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": [
       "redshift.amazonaws.com", "redshift.us-east-1.amazonaws.com", "redshift.amazonaws.com.cn",
       "ssm-incidents.amazonaws.com"]})"),
-                    PolicyKind::kTrust));
-  const char* bad[] = {"redshift.*.amazonaws.com", "*", "amazonaws.com", "redshift.amazonaws.co",
-                       "redshift.amazonaws.com ", "redshift..amazonaws.com", "https://redshift.amazonaws.com"};
+      PolicyKind::kTrust));
+  const char* bad[] = {"redshift.*.amazonaws.com",
+                       "*",
+                       "amazonaws.com",
+                       "redshift.amazonaws.co",
+                       "redshift.amazonaws.com ",
+                       "redshift..amazonaws.com",
+                       "https://redshift.amazonaws.com"};
   for (const char* b : bad) {
     Diagnostic d = Only(
-        Parse(OneStatement(std::string(R"("Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": [")") +
-                           b + "\"]}"),
-              PolicyKind::kTrust),
+        Parse(
+            OneStatement(
+                std::string(
+                    R"("Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": [")") +
+                b + "\"]}"),
+            PolicyKind::kTrust),
         "principal.invalid");
     // AWS's own text for this case: Invalid principal in policy: "SERVICE":"amazonaws.com".
     EXPECT_EQ(d.message, std::string("Invalid principal in policy: \"SERVICE\":\"") + b + "\"");
     EXPECT_EQ(d.path, "/Statement/0/Principal/Service/0");
   }
-  EXPECT_EQ(Only(Parse(OneStatement(R"("Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "redshift.*.amazonaws.com"})"),
-                       PolicyKind::kTrust),
-                 "principal.invalid")
-                .help,
-            "service principals cannot contain wildcards");
+  EXPECT_EQ(
+      Only(
+          Parse(
+              OneStatement(
+                  R"("Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "redshift.*.amazonaws.com"})"),
+              PolicyKind::kTrust),
+          "principal.invalid")
+          .help,
+      "service principals cannot contain wildcards");
 }
 
 TEST(G8Principal, FederatedAndCanonicalUser) {
-  ExpectClean(Parse(OneStatement(R"("Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity", "Principal": {"Federated": [
+  ExpectClean(Parse(
+      OneStatement(
+          R"("Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity", "Principal": {"Federated": [
       "cognito-identity.amazonaws.com", "accounts.google.com",
       "arn:aws:iam::111122223333:saml-provider/Okta",
       "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"]})"),
-                    PolicyKind::kTrust));
-  Only(Parse(OneStatement(R"("Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Federated": "*"})"),
-             PolicyKind::kTrust),
+      PolicyKind::kTrust));
+  Only(Parse(
+           OneStatement(
+               R"("Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Federated": "*"})"),
+           PolicyKind::kTrust),
        "principal.invalid");
-  ExpectClean(Parse(OneStatement(std::string(R"("Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Principal": {"CanonicalUser": ")") +
-                                 std::string(64, 'a') + "\"}"),
-                    PolicyKind::kResource));
-  EXPECT_EQ(Only(Parse(OneStatement(R"("Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Principal": {"CanonicalUser": "abc"})"),
-                       PolicyKind::kResource),
-                 "principal.invalid")
-                .message,
-            "Invalid principal in policy: \"CANONICALUSER\":\"abc\"");
+  ExpectClean(Parse(
+      OneStatement(
+          std::string(
+              R"("Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Principal": {"CanonicalUser": ")") +
+          std::string(64, 'a') + "\"}"),
+      PolicyKind::kResource));
+  EXPECT_EQ(
+      Only(
+          Parse(
+              OneStatement(
+                  R"("Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Principal": {"CanonicalUser": "abc"})"),
+              PolicyKind::kResource),
+          "principal.invalid")
+          .message,
+      "Invalid principal in policy: \"CANONICALUSER\":\"abc\"");
 }
 
 // ---- G9: Resource
 
 TEST(G9Resource, ProhibitedInTrustPolicies) {
-  Diagnostic d = Only(Parse(OneStatement(std::string(kTrustBody) + R"(, "Resource": "*")"), PolicyKind::kTrust),
-                      "statement.prohibited_resource");
+  Diagnostic d = Only(
+      Parse(OneStatement(std::string(kTrustBody) + R"(, "Resource": "*")"), PolicyKind::kTrust),
+      "statement.prohibited_resource");
   EXPECT_EQ(d.message, "Has prohibited field Resource");
   EXPECT_EQ(d.path, "/Statement/0/Resource");
-  EXPECT_EQ(Only(Parse(OneStatement(std::string(kTrustBody) + R"(, "NotResource": [])"), PolicyKind::kTrust),
+  EXPECT_EQ(Only(Parse(OneStatement(std::string(kTrustBody) + R"(, "NotResource": [])"),
+                       PolicyKind::kTrust),
                  "statement.prohibited_resource")
                 .message,
             "Has prohibited field NotResource");
 }
 
 TEST(G9Resource, RequiredInIdentityAndResourcePolicies) {
-  Diagnostic d = Only(Parse(OneStatement(R"("Effect": "Allow", "Action": "s3:GetObject")"), PolicyKind::kIdentity),
-                      "statement.missing_resource");
+  Diagnostic d = Only(
+      Parse(OneStatement(R"("Effect": "Allow", "Action": "s3:GetObject")"), PolicyKind::kIdentity),
+      "statement.missing_resource");
   EXPECT_EQ(d.message, "Policy statement must contain resources.");
   EXPECT_EQ(d.path, "/Statement/0");
-  EXPECT_EQ(Only(Parse(OneStatement(R"("Effect": "Allow", "Action": "s3:GetObject", "Resource": [])"), PolicyKind::kIdentity),
-                 "statement.missing_resource")
-                .path,
-            "/Statement/0/Resource");
-  Only(Parse(OneStatement(R"("Effect": "Allow", "Principal": "*", "Action": "s3:GetObject")"), PolicyKind::kResource),
+  EXPECT_EQ(
+      Only(Parse(OneStatement(R"("Effect": "Allow", "Action": "s3:GetObject", "Resource": [])"),
+                 PolicyKind::kIdentity),
+           "statement.missing_resource")
+          .path,
+      "/Statement/0/Resource");
+  Only(Parse(OneStatement(R"("Effect": "Allow", "Principal": "*", "Action": "s3:GetObject")"),
+             PolicyKind::kResource),
        "statement.missing_resource");
-  ExpectClean(Parse(OneStatement(R"("Effect": "Allow", "Action": "s3:GetObject", "NotResource": "arn:aws:s3:::b/private/*")"),
-                    PolicyKind::kIdentity));
+  ExpectClean(Parse(
+      OneStatement(
+          R"("Effect": "Allow", "Action": "s3:GetObject", "NotResource": "arn:aws:s3:::b/private/*")"),
+      PolicyKind::kIdentity));
 }
 
 TEST(G9Resource, ArnFormat) {
-  const std::string text = OneStatement(R"("Effect": "Allow", "Action": "s3:GetObject", "Resource": [
+  const std::string text =
+      OneStatement(R"("Effect": "Allow", "Action": "s3:GetObject", "Resource": [
       "*", "arn:aws:s3:::bucket/*", "arn:aws:iam::123456789012:role/a:b/c", "arn:aws:s3:::b/${aws:username}/*",
       "bucket/key", "arn:aws:s*:::bucket", "arn:aws:::::x", "arn:aws-foo:s3:::bucket", "arn:aws:s3:::"])");
   ParsedPolicy p = Parse(text, PolicyKind::kIdentity);
@@ -449,8 +498,10 @@ TEST(G9Resource, ArnFormat) {
 // ---- G10: trust-policy actions
 
 TEST(G10TrustActions, NonStsActionIsAWarning) {
-  ParsedPolicy p = Parse(OneStatement(R"("Effect": "Allow", "Principal": "*", "Action": ["sts:AssumeRole", "STS:TagSession", "s3:GetObject"])"),
-                         PolicyKind::kTrust);
+  ParsedPolicy p = Parse(
+      OneStatement(
+          R"("Effect": "Allow", "Principal": "*", "Action": ["sts:AssumeRole", "STS:TagSession", "s3:GetObject"])"),
+      PolicyKind::kTrust);
   Diagnostic d = Only(p, "statement.trust_action_not_sts");
   EXPECT_EQ(d.severity, Severity::kWarning);
   EXPECT_EQ(d.message, "action `s3:GetObject` in a trust policy is not an `sts:` action");
@@ -463,8 +514,8 @@ TEST(G10TrustActions, NonStsActionIsAWarning) {
 // ---- G11: Condition block
 
 TEST(G11Condition, UnknownOperatorWithSuggestion) {
-  const std::string text =
-      OneStatement(std::string(kTrustBody) + R"(, "Condition": {"StringEqual": {"sts:ExternalId": "x"}})");
+  const std::string text = OneStatement(
+      std::string(kTrustBody) + R"(, "Condition": {"StringEqual": {"sts:ExternalId": "x"}})");
   Diagnostic d = Only(Parse(text, PolicyKind::kTrust), "condition.unknown_operator");
   EXPECT_EQ(d.severity, Severity::kError);
   EXPECT_EQ(d.message, "unknown condition operator `StringEqual`");
@@ -480,16 +531,19 @@ TEST(G11Condition, UnknownOperatorWithEmptyBlockIsOnlyAWarning) {
   EXPECT_EQ(d.severity, Severity::kWarning);
   EXPECT_EQ(d.message, "unknown condition operator `Foo` (ignored: its block is empty)");
   EXPECT_TRUE(p.ok());
-  ExpectClean(Parse(OneStatement(std::string(kTrustBody) + R"(, "Condition": {"StringEquals": {}})"),
-                    PolicyKind::kTrust));
-  ExpectClean(Parse(OneStatement(std::string(kTrustBody) + R"(, "Condition": {})"), PolicyKind::kTrust));
+  ExpectClean(
+      Parse(OneStatement(std::string(kTrustBody) + R"(, "Condition": {"StringEquals": {}})"),
+            PolicyKind::kTrust));
+  ExpectClean(
+      Parse(OneStatement(std::string(kTrustBody) + R"(, "Condition": {})"), PolicyKind::kTrust));
 }
 
 TEST(G11Condition, KeysNeedAVendor) {
-  ParsedPolicy p = Parse(OneStatement(std::string(kTrustBody) +
-                                      R"(, "Condition": {"StringEquals": {"ExternalId": "x", ":x": "y", "aws:": "z",
+  ParsedPolicy p = Parse(
+      OneStatement(std::string(kTrustBody) +
+                   R"(, "Condition": {"StringEquals": {"ExternalId": "x", ":x": "y", "aws:": "z",
                                          "aws:ResourceTag/aws:cloudformation:stack-name": "s"}})"),
-                         PolicyKind::kTrust);
+      PolicyKind::kTrust);
   Diagnostics d = WithCode(p, "condition.invalid_key");
   ASSERT_EQ(d.size(), 3u) << Dump(p.diagnostics);
   EXPECT_EQ(d[0].message,
@@ -501,9 +555,11 @@ TEST(G11Condition, KeysNeedAVendor) {
 }
 
 TEST(G11Condition, EmptyValueListIsAnError) {
-  Diagnostic d = Only(Parse(OneStatement(std::string(kTrustBody) + R"(, "Condition": {"StringEquals": {"sts:ExternalId": []}})"),
-                            PolicyKind::kTrust),
-                      "condition.empty_values");
+  Diagnostic d =
+      Only(Parse(OneStatement(std::string(kTrustBody) +
+                              R"(, "Condition": {"StringEquals": {"sts:ExternalId": []}})"),
+                 PolicyKind::kTrust),
+           "condition.empty_values");
   EXPECT_EQ(d.severity, Severity::kError);
   EXPECT_EQ(d.message, "condition key `sts:ExternalId` under `StringEquals` has no values");
   EXPECT_EQ(d.path, "/Statement/0/Condition/StringEquals/sts:ExternalId");
@@ -529,7 +585,8 @@ TEST(G11Condition, ValuesMustParseForTheirOperator) {
   Diagnostics d = WithCode(p, "condition.invalid_value");
   ASSERT_EQ(d.size(), 7u) << Dump(p.diagnostics);
   EXPECT_EQ(p.diagnostics.size(), 7u);
-  EXPECT_EQ(d[0].message, "invalid value `ten` for `NumericLessThan`: expected a number such as `10` or `2.5`");
+  EXPECT_EQ(d[0].message,
+            "invalid value `ten` for `NumericLessThan`: expected a number such as `10` or `2.5`");
   EXPECT_EQ(d[0].path, "/Statement/0/Condition/NumericLessThan/k:n/1");
   EXPECT_EQ(d[0].pos.line, 2u);
   EXPECT_EQ(d[1].path, "/Statement/0/Condition/NumericLessThan/k:n/2");  // exponent
@@ -553,11 +610,13 @@ TEST(G12Operators, QualifiedNamesAreValid) {
 }
 
 TEST(G12Operators, NamesAreCaseSensitive) {
-  Diagnostic d = Only(Parse(OneStatement(std::string(kTrustBody) + R"(, "Condition": {"stringequals": {"k:a": "x"}})"),
+  Diagnostic d = Only(Parse(OneStatement(std::string(kTrustBody) +
+                                         R"(, "Condition": {"stringequals": {"k:a": "x"}})"),
                             PolicyKind::kTrust),
                       "condition.unknown_operator");
   EXPECT_EQ(d.help, "did you mean `StringEquals`?");
-  Only(Parse(OneStatement(std::string(kTrustBody) + R"(, "Condition": {"NullIfExists": {"k:a": "true"}})"),
+  Only(Parse(OneStatement(std::string(kTrustBody) +
+                          R"(, "Condition": {"NullIfExists": {"k:a": "true"}})"),
              PolicyKind::kTrust),
        "condition.unknown_operator");
 }
@@ -581,7 +640,8 @@ TEST(G12Operators, PolicyVariablesOnlyInStringAndArnOperators) {
   EXPECT_TRUE(WithCode(p, "condition.variable_not_allowed").empty());
   EXPECT_EQ(WithCode(p, "condition.invalid_value").size(), 2u) << Dump(p.diagnostics);
   // An unclosed `${` is literal text (V3).
-  EXPECT_EQ(Only(Parse(OneStatement(std::string(kTrustBody) + R"(, "Condition": {"NumericEquals": {"k:n": "${x"}})"),
+  EXPECT_EQ(Only(Parse(OneStatement(std::string(kTrustBody) +
+                                    R"(, "Condition": {"NumericEquals": {"k:n": "${x"}})"),
                        PolicyKind::kTrust),
                  "condition.invalid_value")
                 .path,
@@ -591,9 +651,10 @@ TEST(G12Operators, PolicyVariablesOnlyInStringAndArnOperators) {
 // ---- G13: duplicate keys
 
 TEST(G13DuplicateKeys, RejectedWithThePathOfTheSecondKey) {
-  ParsedPolicy p = Parse(R"({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole",
+  ParsedPolicy p =
+      Parse(R"({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole",
       "Condition": {"StringEquals": {"sts:ExternalId": "a"}, "StringEquals": {"sts:ExternalId": "b"}}}]})",
-                         PolicyKind::kTrust);
+            PolicyKind::kTrust);
   Diagnostic d = Only(p, "json.duplicate_key");
   EXPECT_EQ(d.message, "duplicate key `StringEquals`");
   EXPECT_EQ(d.path, "/Statement/0/Condition/StringEquals");
@@ -631,34 +692,41 @@ TEST(G14Size, QuotaCountsCharactersWithoutWhitespace) {
 
 TEST(G14Size, ConfiguredQuota) {
   ExpectClean(Parse(TrustOfSize(4096), PolicyKind::kTrust, ValidateOptions{4096}));
-  EXPECT_EQ(Only(Parse(TrustOfSize(4097), PolicyKind::kTrust, ValidateOptions{4096}), "policy.size_quota")
-                .message,
-            "Cannot exceed quota for ACLSizePerRole: 4096");
+  EXPECT_EQ(
+      Only(Parse(TrustOfSize(4097), PolicyKind::kTrust, ValidateOptions{4096}), "policy.size_quota")
+          .message,
+      "Cannot exceed quota for ACLSizePerRole: 4096");
   ExpectClean(Parse(TrustOfSize(100000), PolicyKind::kTrust, ValidateOptions{0}));  // disabled
-  const std::string identity = OneStatement(std::string(kIdentityBody) + ", \"Sid\": \"" +
-                                            std::string(300, 'A') + "\"");
-  EXPECT_EQ(Only(Parse(identity, PolicyKind::kIdentity, ValidateOptions{200}), "policy.size_quota").message,
-            "policy size " + std::to_string(identity.size() - 10) + " exceeds the quota of 200 characters");
+  const std::string identity =
+      OneStatement(std::string(kIdentityBody) + ", \"Sid\": \"" + std::string(300, 'A') + "\"");
+  EXPECT_EQ(Only(Parse(identity, PolicyKind::kIdentity, ValidateOptions{200}), "policy.size_quota")
+                .message,
+            "policy size " + std::to_string(identity.size() - 10) +
+                " exceeds the quota of 200 characters");
 }
 
 TEST(G14Characters, OutsideLatin1IsAWarning) {
-  ParsedPolicy p = Parse(OneStatement(std::string(kResourceBody) +
-                                      ", \"Sid\": \"caf\xC3\xA9 \xE2\x82\xAC\", \"Condition\": "
-                                      "{\"StringEquals\": {\"k:a\": [\"ok\xC3\xBF\", \"\\u0001\", \"\xF0\x9F\x98\x80\"]}}"),
-                         PolicyKind::kResource);
+  ParsedPolicy p = Parse(
+      OneStatement(
+          std::string(kResourceBody) +
+          ", \"Sid\": \"caf\xC3\xA9 \xE2\x82\xAC\", \"Condition\": "
+          "{\"StringEquals\": {\"k:a\": [\"ok\xC3\xBF\", \"\\u0001\", \"\xF0\x9F\x98\x80\"]}}"),
+      PolicyKind::kResource);
   Diagnostics d = WithCode(p, "policy.invalid_characters");
   ASSERT_EQ(d.size(), 3u) << Dump(p.diagnostics);
   EXPECT_EQ(p.diagnostics.size(), 3u);
   EXPECT_TRUE(p.ok());
   EXPECT_EQ(d[0].severity, Severity::kWarning);
   EXPECT_EQ(d[0].message,
-            "character U+20AC in `caf\xC3\xA9 \xE2\x82\xAC` is outside the characters IAM documents for policies");
+            "character U+20AC in `caf\xC3\xA9 \xE2\x82\xAC` is outside the characters IAM "
+            "documents for policies");
   EXPECT_EQ(d[0].path, "/Statement/0/Sid");
   EXPECT_EQ(d[1].message,
             "character U+0001 in `\\u0001` is outside the characters IAM documents for policies");
   EXPECT_EQ(d[1].path, "/Statement/0/Condition/StringEquals/k:a/1");
   EXPECT_EQ(d[2].message,
-            "character U+1F600 in `\xF0\x9F\x98\x80` is outside the characters IAM documents for policies");
+            "character U+1F600 in `\xF0\x9F\x98\x80` is outside the characters IAM documents for "
+            "policies");
 }
 
 // ---- Several findings, sorted
@@ -677,12 +745,12 @@ TEST(ValidatePolicy, KeepsGoingAndSortsByPosition) {
   EXPECT_FALSE(p.ok());
   std::vector<std::string> codes;
   for (const Diagnostic& d : p.diagnostics) codes.push_back(d.code);
-  EXPECT_EQ(codes, (std::vector<std::string>{
-                       "statement.invalid_sid", "statement.invalid_effect", "principal.invalid",
-                       "action.missing_vendor", "statement.trust_action_not_sts",
-                       "statement.prohibited_resource", "statement.duplicate_sid",
-                       "statement.invalid_sid", "condition.unknown_operator",
-                       "condition.invalid_value"}))
+  EXPECT_EQ(codes,
+            (std::vector<std::string>{
+                "statement.invalid_sid", "statement.invalid_effect", "principal.invalid",
+                "action.missing_vendor", "statement.trust_action_not_sts",
+                "statement.prohibited_resource", "statement.duplicate_sid", "statement.invalid_sid",
+                "condition.unknown_operator", "condition.invalid_value"}))
       << Dump(p.diagnostics);
   // Same position: ordered by path, then code.
   for (size_t i = 1; i < p.diagnostics.size(); ++i) {
