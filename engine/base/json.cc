@@ -176,7 +176,8 @@ class Parser {
       : data_(text.data()),
         size_(text.size()),
         max_depth_(std::min(options.max_depth, kHardMaxDepth)),
-        reject_duplicates_(options.reject_duplicate_keys) {}
+        reject_duplicates_(options.reject_duplicate_keys),
+        deferred_keys_(options.deferred_keys) {}
 
   std::optional<JsonError> Run(JsonValue* out) {
     if (size_ >= 3 && std::memcmp(data_, "\xEF\xBB\xBF", 3) == 0) {
@@ -470,6 +471,82 @@ class Parser {
                 "json.too_deep");
   }
 
+  bool IsDeferredKey(std::string_view key) const {
+    for (std::string_view k : deferred_keys_) {
+      if (k == key) return true;
+    }
+    return false;
+  }
+
+  // A deferred member value (depth 1): an object is delimited, an array's object elements are
+  // delimited, anything else is parsed normally.
+  bool ParseDeferred(JsonValue* v) {
+    if (i_ < size_ && data_[i_] == '{') return DelimitObject(v, 1);
+    if (i_ >= size_ || data_[i_] != '[') return ParseValue(v, 1);
+    v->pos = PosAt(i_);
+    v->kind = JsonValue::Kind::kArray;
+    ++i_;
+    SkipWhitespace();
+    if (i_ < size_ && data_[i_] == ']') {
+      ++i_;
+      v->end_offset = i_;
+      return true;
+    }
+    for (;;) {
+      v->items.emplace_back();
+      JsonValue* item = &v->items.back();
+      if (i_ < size_ && data_[i_] == '{') {
+        if (!DelimitObject(item, 2)) return false;
+      } else if (!ParseValue(item, 2)) {
+        return false;
+      }
+      SkipWhitespace();
+      if (i_ < size_ && data_[i_] == ']') {
+        ++i_;
+        v->end_offset = i_;
+        return true;
+      }
+      if (i_ >= size_ || data_[i_] != ',') return FailUnexpected(i_, ", expected `,` or `]`");
+      ++i_;
+      SkipWhitespace();
+    }
+  }
+
+  // REQUIRES: data_[i_] == '{'. Finds the matching `}` (strings and nesting respected, depth
+  // limited) without building anything.
+  bool DelimitObject(JsonValue* v, int depth) {
+    v->pos = PosAt(i_);
+    v->kind = JsonValue::Kind::kObject;
+    v->deferred = true;
+    int level = 0;
+    while (i_ < size_) {
+      const char c = data_[i_];
+      if (c == '"') {
+        ++i_;
+        while (i_ < size_ && data_[i_] != '"') {
+          if (data_[i_] == '\\') ++i_;
+          if (i_ < size_ && data_[i_] == '\n') return FailUnexpected(i_, " in a string");
+          ++i_;
+        }
+        if (i_ >= size_) return FailUnexpected(i_, ", expected `\"` to end a string");
+      } else if (c == '{' || c == '[') {
+        if (depth + level >= max_depth_) return FailTooDeep(i_);
+        ++level;
+      } else if (c == '}' || c == ']') {
+        if (--level == 0) {
+          ++i_;
+          v->end_offset = i_;
+          return true;
+        }
+      } else if (c == '\n') {
+        line_++;
+        line_start_ = i_ + 1;
+      }
+      ++i_;
+    }
+    return FailUnexpected(i_, ", expected `}`");
+  }
+
   // REQUIRES: data_[i_] == '['.
   bool ParseArray(JsonValue* v, int depth) {
     if (depth >= max_depth_) return FailTooDeep(i_);
@@ -556,7 +633,11 @@ class Parser {
       }
       ++i_;
       SkipWhitespace();
-      if (!ParseValue(&members.back().value, depth + 1)) return fail();
+      if (depth == 0 && IsDeferredKey(members.back().key)) {
+        if (!ParseDeferred(&members.back().value)) return fail();
+      } else if (!ParseValue(&members.back().value, depth + 1)) {
+        return fail();
+      }
       SkipWhitespace();
       if (i_ >= size_) {
         FailUnexpected(i_, ", expected `,` or `}`");
@@ -608,6 +689,7 @@ class Parser {
   size_t line_start_ = 0;
   int max_depth_;
   bool reject_duplicates_;
+  std::vector<std::string_view> deferred_keys_;
   ScratchStacks& scratch_ = ThreadScratch();
   std::optional<JsonError> error_;
 };

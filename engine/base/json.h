@@ -36,6 +36,9 @@ class JsonValue {
   std::string text;
   std::vector<JsonValue> items;     // kArray
   std::vector<JsonMember> members;  // kObject, in document order, keys unique
+  // True for an object whose contents were not built (JsonOptions::deferred_keys): only kind,
+  // pos and end_offset are set; parse text[pos.offset, end_offset) when it is needed.
+  bool deferred = false;
 
   bool is_string() const { return kind == Kind::kString; }
   bool is_array() const { return kind == Kind::kArray; }
@@ -60,6 +63,11 @@ struct JsonOptions {
   uint64_t max_bytes = 16u << 20;
   // Reject a second occurrence of a key in one object. Default: on (IAM grammar G13).
   bool reject_duplicate_keys = true;
+  // Keys of the top-level object whose object values (or, for an array value, whose object
+  // elements) are delimited but not built: they come back with `deferred` set. Their text is
+  // scanned for strings and nesting only, so the caller must parse it before trusting it.
+  // Used by `eval` to skip policies it has already compiled. Default: none.
+  std::vector<std::string_view> deferred_keys;
 };
 
 struct JsonError {

@@ -135,6 +135,9 @@ std::string EvalSession::EvaluateLine(std::string_view line, uint64_t line_numbe
     JsonValue root;
     JsonOptions jo;
     jo.max_bytes = impl_->options.max_line_bytes;
+    // Policies are parsed from their own text, once per distinct text (the cache), so the line
+    // parse only delimits them.
+    jo.deferred_keys = {"resource_policy", "identity_policies"};
     if (auto err = ParseJson(line, jo, &root)) {
       errors.push_back({err->code, err->message, "", at(err->pos)});
       return;
