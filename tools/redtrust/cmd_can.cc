@@ -12,12 +12,21 @@
 #include "engine/sts/assume_role.h"
 #include "tools/redtrust/commands.h"
 #include "tools/redtrust/common.h"
+#include "tools/redtrust/replay_output.h"
 
 namespace redtrust::cli {
+
+std::shared_ptr<const sim::World> LoadWorldForCli(const std::string& path);  // cmd_replay.cc
 
 namespace {
 
 struct CanArgs {
+  // World form (issue 3): redtrust can USER --world W --cluster C --role ARN_OR_NAME [--for].
+  std::string positional_user;
+  std::string world;
+  std::string role;
+  std::string for_command = "all";
+  // Trust-policy form (issue 2).
   std::string trust_policy;
   std::string user;
   std::string cluster;
@@ -42,7 +51,97 @@ bool IsClusterIdentifier(std::string_view s) {
   return true;
 }
 
+// The full Redshift answer from a world: grants, association, chain, trust (gates P4-P7).
+int RunCanWorld(const CanArgs& a) {
+  const std::string user = a.positional_user.empty() ? a.user : a.positional_user;
+  if (user.empty() || a.cluster.empty() || a.role.empty()) {
+    PrintError("with --world: redtrust can USER --world W --cluster C --role ARN_OR_NAME "
+               "[--for copy|unload|all]");
+    return kExitBadInput;
+  }
+  auto world = LoadWorldForCli(a.world);
+  if (!world) return kExitBadInput;
+  const sim::Cluster* cluster = world->FindCluster(a.cluster);
+  if (!cluster) {
+    PrintError(a.world + ": no cluster `" + a.cluster + "`");
+    return kExitBadInput;
+  }
+  // A role by ARN (or chain 'a,b'), or by name among the cluster account's roles.
+  std::string role = a.role;
+  if (role.rfind("arn:", 0) != 0) {
+    std::vector<const sim::Role*> found;
+    for (const sim::Role* r : world->FindRolesByName(role)) {
+      if (r->account == cluster->account) found.push_back(r);
+    }
+    if (found.empty()) found = world->FindRolesByName(role);
+    if (found.size() != 1) {
+      PrintError("--role `" + role + "`: " +
+                 (found.empty() ? std::string("no role of that name in the world")
+                                : "several roles have that name; give the ARN"));
+      return kExitBadInput;
+    }
+    role = found.front()->arn;
+  }
+  std::vector<sim::AssumeRoleCommand> commands;
+  if (a.for_command == "copy" || a.for_command == "all") commands.push_back(sim::AssumeRoleCommand::kCopy);
+  if (a.for_command == "unload" || a.for_command == "all") commands.push_back(sim::AssumeRoleCommand::kUnload);
+  bool all_allowed = true, any_error = false;
+  std::vector<ReplayRecord> records;
+  for (sim::AssumeRoleCommand cmd : commands) {
+    ReplayRecord rec{"", user, a.cluster, sim::CanAssume(*world, *cluster, user, role, cmd)};
+    all_allowed = all_allowed && rec.result.evaluated && rec.result.allowed;
+    any_error = any_error || !rec.result.evaluated;
+    records.push_back(std::move(rec));
+  }
+  if (any_error) {
+    for (const auto& r : records) {
+      if (!r.result.evaluated) PrintError(r.result.message);
+    }
+    return kExitBadInput;
+  }
+  if (a.json) {
+    nlohmann::json j;
+    j["decision"] = all_allowed ? "allowed" : "denied";
+    j["allowed"] = all_allowed;
+    j["user"] = user;
+    j["cluster"] = a.cluster;
+    j["role_arn"] = role;
+    j["external_id"] = cluster->DbUserArn(user, world->options());
+    j["commands"] = nlohmann::json::array();
+    for (const auto& r : records) {
+      j["commands"].push_back(nlohmann::json::parse(ReplayJson(r)));
+    }
+    std::cout << j.dump(2) << "\n";
+  } else {
+    std::cout << (all_allowed ? "ALLOW" : "DENY") << "\n";
+    std::cout << "  user: " << user << " on " << a.cluster << " (" << cluster->region << ")\n";
+    std::cout << "  external id: " << cluster->DbUserArn(user, world->options()) << "\n";
+    std::cout << "  role: " << role << "\n";
+    for (const auto& r : records) {
+      std::cout << "  " << r.result.command << ": " << (r.result.allowed ? "allowed" : "denied");
+      if (!r.result.allowed) std::cout << " at " << sim::GateName(r.result.failing_gate);
+      std::cout << "\n" << ReplayTraceText(r.result);
+      if (!r.result.allowed) std::cout << "  redshift would print: " << r.result.message << "\n";
+    }
+  }
+  return all_allowed ? kExitAllowed : kExitDenied;
+}
+
 int RunCan(const CanArgs& a) {
+  if (!a.world.empty()) return RunCanWorld(a);
+  if (!a.positional_user.empty() && a.user.empty()) {
+    PrintError("a positional USER needs --world; the trust-policy form takes --user");
+    return kExitBadInput;
+  }
+  for (auto [value, flag] : {std::pair{&a.trust_policy, "--trust-policy"}, {&a.user, "--user"},
+                             {&a.cluster, "--cluster"}, {&a.region, "--region"},
+                             {&a.account, "--account"}}) {
+    if (value->empty()) {
+      PrintError(std::string(flag) + " is required (or use the world form: redtrust can USER "
+                 "--world W --cluster C --role ROLE)");
+      return kExitBadInput;
+    }
+  }
   // ---- Inputs, each checked with a message naming what is wrong.
   if (!IsValidRegionName(a.region)) {
     PrintError("--region `" + a.region + "` is not an AWS region name (e.g. us-west-2)");
@@ -216,16 +315,25 @@ void AddCanCommand(CLI::App& app, int* exit_code) {
       "Can USER on CLUSTER in REGION use a role with this trust policy? Simulates Redshift's\n"
       "sts:AssumeRole call: caller redshift.REGION.amazonaws.com, sts:ExternalId =\n"
       "arn:PARTITION:redshift:REGION:ACCOUNT:dbuser:CLUSTER/USER.\n"
+      "  redtrust can --trust-policy FILE --user U --cluster C --region R --account A\n"
+      "World form, the full Redshift answer (ASSUMEROLE grants, association, chain, trust):\n"
+      "  redtrust can USER --world W --cluster C --role ARN_OR_NAME [--for copy|unload|all]\n"
       "Prints ALLOW or DENY, then why. Exit 0 allowed, 1 denied, 2 bad input.");
-  c->add_option("--trust-policy", args->trust_policy, "The role's trust policy (JSON file, - for stdin)")
-      ->required();
+  c->add_option("user_name", args->positional_user,
+                "World form: the database user (stored name)");
+  c->add_option("--world", args->world,
+                "World form: world directory or file (docs/world.md); answers with every gate: "
+                "ASSUMEROLE grants, association, chain, trust");
+  c->add_option("--role", args->role, "World form: role ARN, chain 'arn1,arn2', or role name");
+  c->add_option("--for", args->for_command, "World form: copy, unload or all (default all)")
+      ->check(CLI::IsMember({"copy", "unload", "all"}));
+  c->add_option("--trust-policy", args->trust_policy, "The role's trust policy (JSON file, - for stdin)");
   c->add_option("--user", args->user,
                 "Database user name as Redshift stores it (unquoted names are folded to lower case: "
-                "CREATE USER Alice stores alice)")
-      ->required();
-  c->add_option("--cluster", args->cluster, "Cluster identifier, e.g. my-cluster")->required();
-  c->add_option("--region", args->region, "The cluster's region, e.g. us-west-2")->required();
-  c->add_option("--account", args->account, "The cluster's 12-digit AWS account id")->required();
+                "CREATE USER Alice stores alice)");
+  c->add_option("--cluster", args->cluster, "Cluster identifier, e.g. my-cluster");
+  c->add_option("--region", args->region, "The cluster's region, e.g. us-west-2");
+  c->add_option("--account", args->account, "The cluster's 12-digit AWS account id");
   c->add_option("--role-arn", args->role_arn,
                 "The role's ARN (default arn:PARTITION:iam::ACCOUNT:role/RedshiftRole)");
   c->add_option("--context", args->context,
