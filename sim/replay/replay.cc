@@ -81,16 +81,18 @@ void AddExplanation(const Decision& d, std::vector<std::string>* details) {
   for (const std::string& line : ExplainDecision(d)) details->push_back(line);
 }
 
+// Gates build their explanation lines only when a trace was asked for.
+
 class Replayer {
  public:
-  Replayer(const World& world, const Cluster& cluster, std::string_view user)
+  Replayer(const World& world, const Cluster& cluster, std::string_view user, bool trace)
       : world_(world), cluster_(cluster), user_(user),
-        dbuser_arn_(cluster.DbUserArn(user, world.options())) {}
+        dbuser_arn_(cluster.DbUserArn(user, world.options())), trace_(trace) {}
 
   ReplayResult& result() { return r_; }
 
   void Pass(Gate g, std::string summary, std::vector<std::string> details = {}) {
-    r_.trace.push_back({g, true, std::move(summary), std::move(details)});
+    if (trace_) r_.trace.push_back({g, true, std::move(summary), std::move(details)});
   }
   bool Fail(Gate g, std::string message, std::string summary, std::vector<std::string> details = {}) {
     r_.trace.push_back({g, false, std::move(summary), std::move(details)});
@@ -242,10 +244,13 @@ class Replayer {
                     "STS rejects the call: ValidationError: " + ValidationErrorMessage(violations));
       }
       EvalOptions eo;
-      eo.trace = true;
+      eo.trace = trace_;
       Decision d = Authorize(req, role.trust_policy.compiled.get(), {}, eo);
-      std::vector<std::string> lines = {"caller " + regional + ", sts:ExternalId " + dbuser_arn_};
-      AddExplanation(d, &lines);
+      std::vector<std::string> lines;
+      if (trace_) {
+        lines.push_back("caller " + regional + ", sts:ExternalId " + dbuser_arn_);
+        AddExplanation(d, &lines);
+      }
       if (d.effect != Effect::kAllowed) {
         return Fail(Gate::kStsHop1, NotAuthorizedToAssume(dbuser_arn_, role.arn),
                     "trust policy of " + role.arn + " (" + role.trust_policy.source + "): " +
@@ -269,16 +274,19 @@ class Replayer {
       req.context.Set("sts:ExternalId", {dbuser_arn_}, false);
     }
     EvalOptions eo;
-    eo.trace = true;
+    eo.trace = trace_;
     // Trust of the next role and identity policies of the current one; same account vs
     // cross-account per IAM (reference E5/E6). The Redshift guide asks for both in every hop;
     // IAM (STSAPI) lets a trust policy naming the role directly suffice in one account, and AWS's
     // documentation wins (docs/semantics.md).
     Decision d = Authorize(req, to.trust_policy.compiled.get(), from.identity_policies, eo);
-    std::vector<std::string> lines = {"caller " + req.caller.arn};
-    AddExplanation(d, &lines);
+    std::vector<std::string> lines;
+    if (trace_) {
+      lines.push_back("caller " + req.caller.arn);
+      AddExplanation(d, &lines);
+    }
     if (d.effect != Effect::kAllowed) {
-      lines.push_back("STS: " + AccessDeniedMessage(req.caller.arn, "sts:AssumeRole", to.arn,
+      if (trace_) lines.push_back("STS: " + AccessDeniedMessage(req.caller.arn, "sts:AssumeRole", to.arn,
                                                     StsDenyReason(d, "sts:AssumeRole")));
       return Fail(Gate::kStsChain, NotAuthorizedToAssume(dbuser_arn_, to.arn),
                   "hop " + std::to_string(hop) + ": " + from.name + " -> " + to.arn + ": " +
@@ -319,16 +327,23 @@ class Replayer {
     req.resource_account = account;
     for (auto& [k, v] : context) req.context.Set(k, {v}, false);
     EvalOptions eo;
-    eo.trace = true;
+    eo.trace = trace_;
     Decision d = Authorize(req, resource_policy ? resource_policy->compiled.get() : nullptr,
                            *cr.identity, eo);
-    std::string head = action + " on " + resource + ": " + EffectName(d.effect);
-    details->push_back(head);
     if (d.effect == Effect::kAllowed) {
-      for (const StatementRef& s : d.matched) details->push_back("  allowed by " + FormatStatementRef(s));
+      if (trace_) {
+        details->push_back(action + " on " + resource + ": allowed");
+        for (const StatementRef& s : d.matched) {
+          details->push_back("  allowed by " + FormatStatementRef(s));
+        }
+      }
       return true;
     }
-    for (const std::string& l : ExplainDecision(d)) details->push_back("  " + l);
+    std::string head = action + " on " + resource + ": " + EffectName(d.effect);
+    if (trace_) {
+      details->push_back(head);
+      for (const std::string& l : ExplainDecision(d)) details->push_back("  " + l);
+    }
     *failure = head;
     return false;
   }
@@ -616,14 +631,15 @@ class Replayer {
   const Cluster& cluster_;
   std::string user_;
   std::string dbuser_arn_;
+  bool trace_;
   ReplayResult r_;
 };
 
 }  // namespace
 
 ReplayResult ReplayStatement(const World& world, const Cluster& cluster, std::string_view user,
-                             const ParsedStatement& statement) {
-  Replayer rp(world, cluster, user);
+                             const ParsedStatement& statement, const ReplayOptions& options) {
+  Replayer rp(world, cluster, user, options.trace);
   if (!cluster.database.FindUser(user)) {
     rp.result().command = StatementKindName(statement.statement);
     rp.NotEvaluated("user \"" + std::string(user) + "\" does not exist on cluster " + cluster.id);
@@ -642,7 +658,7 @@ ReplayResult ReplayStatement(const World& world, const Cluster& cluster, std::st
 
 ReplayResult CanAssume(const World& world, const Cluster& cluster, std::string_view user,
                        std::string_view role_or_chain, AssumeRoleCommand command) {
-  Replayer rp(world, cluster, user);
+  Replayer rp(world, cluster, user, /*trace=*/true);
   rp.result().command = AssumeRoleCommandName(command);
   if (!cluster.database.FindUser(user)) {
     rp.NotEvaluated("user \"" + std::string(user) + "\" does not exist on cluster " + cluster.id);

@@ -48,10 +48,16 @@ struct ReplayResult {
   std::vector<GateStep> trace;
 };
 
+struct ReplayOptions {
+  // Build the per-gate trace (summaries, explanations, deciding statements). Default: on. Off,
+  // only the failing gate's summary is kept, which is what a table of results needs.
+  bool trace = true;
+};
+
 // Decides one parsed statement. Statements other than COPY/UNLOAD are not evaluated.
 // `user` is the stored user name.
 ReplayResult ReplayStatement(const World& world, const Cluster& cluster, std::string_view user,
-                             const ParsedStatement& statement);
+                             const ParsedStatement& statement, const ReplayOptions& options = {});
 
 // The full Redshift answer to "can USER use ROLE (or chain 'a,b') for CMD on CLUSTER": gates
 // P4-P7 of a statement that names the role (no S3 access is attempted).

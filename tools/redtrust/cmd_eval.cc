@@ -12,56 +12,6 @@ namespace redtrust::cli {
 
 namespace {
 
-// Reads lines with bounded memory: a line longer than `max` is consumed to its end but only
-// its length is kept, so a 100 MB line costs no more than `max` bytes of memory.
-class LineReader {
- public:
-  LineReader(FILE* f, size_t max) : f_(f), max_(max) { buf_.resize(1 << 16); }
-
-  // False at end of input. *too_long is set when the line exceeded `max` (then *line is empty
-  // and *length holds its real length).
-  bool Next(std::string* line, bool* too_long, size_t* length) {
-    line->clear();
-    *too_long = false;
-    *length = 0;
-    bool any = false;
-    while (true) {
-      if (pos_ == end_) {
-        end_ = std::fread(buf_.data(), 1, buf_.size(), f_);
-        pos_ = 0;
-        if (end_ == 0) return any;
-      }
-      any = true;
-      const char* start = buf_.data() + pos_;
-      const void* nl = std::memchr(start, '\n', end_ - pos_);
-      size_t n = nl ? static_cast<const char*>(nl) - start : end_ - pos_;
-      *length += n;
-      if (!*too_long) {
-        if (line->size() + n > max_) {
-          *too_long = true;
-          line->clear();
-          line->shrink_to_fit();
-        } else {
-          line->append(start, n);
-        }
-      }
-      pos_ += n;
-      if (nl) {
-        ++pos_;
-        if (!line->empty() && line->back() == '\r') line->pop_back();
-        return true;
-      }
-    }
-  }
-
- private:
-  FILE* f_;
-  size_t max_;
-  std::vector<char> buf_;
-  size_t pos_ = 0;
-  size_t end_ = 0;
-};
-
 struct EvalArgs {
   std::string input = "-";
   std::optional<std::string> now;

@@ -1,7 +1,10 @@
 // `redtrust replay --world DIR_OR_FILE LOG`: decide every COPY/UNLOAD of a log against a world.
 #include <CLI/CLI.hpp>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <iostream>
+#include <unordered_map>
 
 #include "engine/base/json.h"
 #include "sim/model/world.h"
@@ -82,15 +85,35 @@ ReplayRecord ErrorRecord(std::string id, std::string user, std::string cluster, 
   return r;
 }
 
+// Parsed SQL by its exact text: logs repeat the same statements for many users, and a statement
+// is parsed once. Bounded: cleared when full.
+class SqlCache {
+ public:
+  const sim::SqlScript& Get(std::string_view sql) {
+    key_.assign(sql);
+    auto it = map_.find(key_);
+    if (it != map_.end()) return *it->second;
+    if (map_.size() >= kEntries) map_.clear();
+    auto script = std::make_shared<const sim::SqlScript>(sim::ParseSqlScript(sql));
+    return *map_.emplace(key_, std::move(script)).first->second;
+  }
+
+ private:
+  static constexpr size_t kEntries = 4096;
+  std::string key_;
+  std::unordered_map<std::string, std::shared_ptr<const sim::SqlScript>> map_;
+};
+
 // Decides one statement text for (user, cluster); every outcome is a record.
-ReplayRecord Decide(const sim::World& world, std::string id, std::string user, std::string cluster,
-                    std::string_view sql, const std::string& where) {
+ReplayRecord Decide(const sim::World& world, SqlCache& cache, const sim::ReplayOptions& options,
+                    std::string id, std::string user, std::string cluster, std::string_view sql,
+                    const std::string& where) {
   const sim::Cluster* c = world.FindCluster(cluster);
   if (!c) return ErrorRecord(id, user, cluster, where + ": unknown cluster `" + cluster + "`");
-  sim::SqlScript script = sim::ParseSqlScript(sql);
+  const sim::SqlScript& script = cache.Get(sql);
   if (!script.errors.empty()) {
     const sim::SqlError& e = script.errors.front();
-    return ErrorRecord(id, user, cluster, where + ": " + sim::FormatSqlError(e));
+    return ErrorRecord(id, user, cluster, where + ": in sql at " + sim::FormatSqlError(e));
   }
   const sim::ParsedStatement* statement = nullptr;
   for (const sim::ParsedStatement& s : script.statements) {
@@ -104,23 +127,31 @@ ReplayRecord Decide(const sim::World& world, std::string id, std::string user, s
     }
   }
   if (!statement) return ErrorRecord(id, user, cluster, where + ": no COPY or UNLOAD statement");
-  sim::ReplayResult result = sim::ReplayStatement(world, *c, user, *statement);
+  sim::ReplayResult result = sim::ReplayStatement(world, *c, user, *statement, options);
   return ReplayRecord{std::move(id), std::move(user), std::move(cluster), std::move(result)};
 }
 
-// JSON Lines: {"id", "user", "cluster", "sql"} per line.
-void ReplayJsonLines(const sim::World& world, const std::string& path, const std::string& text,
-                     Printer& out) {
-  size_t start = 0;
+// JSON Lines: {"id", "user", "cluster", "sql"} per line, streamed (memory stays flat).
+void ReplayJsonLines(const sim::World& world, const std::string& path, FILE* f,
+                     const sim::ReplayOptions& options, Printer& out) {
+  SqlCache cache;
+  constexpr size_t kMaxLine = 1u << 20;
+  LineReader reader(f, kMaxLine);
+  std::string line;
+  bool too_long;
+  size_t length;
   uint64_t line_number = 0;
-  while (start < text.size()) {
-    size_t nl = text.find('\n', start);
-    std::string_view line(text.data() + start, (nl == std::string::npos ? text.size() : nl) - start);
-    start = nl == std::string::npos ? text.size() : nl + 1;
+  while (reader.Next(&line, &too_long, &length)) {
     ++line_number;
     std::string where = path + ":" + std::to_string(line_number);
     std::string fallback_id = "line " + std::to_string(line_number);
-    if (line.find_first_not_of(" \t\r") == std::string_view::npos) {
+    if (too_long) {
+      out.Record(ErrorRecord(fallback_id, "", "",
+                             where + ": line of " + std::to_string(length) +
+                                 " bytes exceeds the limit of " + std::to_string(kMaxLine)));
+      continue;
+    }
+    if (line.find_first_not_of(" \t\r") == std::string::npos) {
       out.Record(ErrorRecord(fallback_id, "", "", where + ": empty line: expected one record"));
       continue;
     }
@@ -133,7 +164,7 @@ void ReplayJsonLines(const sim::World& world, const std::string& path, const std
     std::string fields[4];
     const char* names[4] = {"id", "user", "cluster", "sql"};
     std::string problem;
-    if (!v.is_object()) problem = "a record is a JSON object {\"id\", \"user\", \"cluster\", \"sql\"}";
+    if (!v.is_object()) problem = ": a record is a JSON object {\"id\", \"user\", \"cluster\", \"sql\"}";
     for (const JsonMember& m : v.members) {
       int k = -1;
       for (int i = 0; i < 4; ++i) {
@@ -160,14 +191,14 @@ void ReplayJsonLines(const sim::World& world, const std::string& path, const std
       out.Record(ErrorRecord(id, fields[1], fields[2], where + problem));
       continue;
     }
-    out.Record(Decide(world, id, fields[1], fields[2], fields[3], where));
+    out.Record(Decide(world, cache, options, id, fields[1], fields[2], fields[3], where));
   }
 }
 
 // SQL script: `-- redtrust: user=NAME cluster=ID` comments (or SET SESSION AUTHORIZATION)
 // set who runs the statements that follow; each COPY/UNLOAD is a record "FILE:LINE".
 void ReplayScript(const sim::World& world, const std::string& path, const std::string& text,
-                  Printer& out) {
+                  const sim::ReplayOptions& options, Printer& out) {
   struct Directive {
     uint64_t offset;
     std::string user, cluster;
@@ -240,26 +271,43 @@ void ReplayScript(const sim::World& world, const std::string& path, const std::s
       out.Record(ErrorRecord(id, user, cluster, id + ": unknown cluster `" + cluster + "`"));
       continue;
     }
-    out.Record(ReplayRecord{id, user, cluster, sim::ReplayStatement(world, *c, user, s)});
+    out.Record(ReplayRecord{id, user, cluster, sim::ReplayStatement(world, *c, user, s, options)});
   }
 }
 
 int RunReplay(const ReplayArgs& a) {
   auto world = Load(a.world);
   if (!world) return kExitBadInput;
-  auto text = ReadFile(a.log, 1ull << 32);
-  if (!text.ok()) {
-    PrintError(text.status().message());
-    return kExitBadInput;
-  }
   Printer out(a.json, a.trace);
+  sim::ReplayOptions options;
+  options.trace = a.json || a.trace;  // the table shows only the failing gate and message
+  std::vector<char> obuf(1 << 16);
+  std::setvbuf(stdout, obuf.data(), _IOFBF, obuf.size());
   const bool sql = a.log.size() > 4 && a.log.compare(a.log.size() - 4, 4, ".sql") == 0;
   if (sql) {
-    ReplayScript(*world, a.log, *text, out);
+    auto text = ReadFile(a.log, 256u << 20);  // a script is parsed whole
+    if (!text.ok()) {
+      PrintError(text.status().message());
+      return kExitBadInput;
+    }
+    ReplayScript(*world, a.log, *text, options, out);
   } else {
-    ReplayJsonLines(*world, a.log, *text, out);
+    FILE* f = a.log == "-" ? stdin : std::fopen(a.log.c_str(), "rb");
+    if (!f) {
+      PrintError(a.log + ": cannot open: " + std::strerror(errno));
+      return kExitBadInput;
+    }
+    ReplayJsonLines(*world, a.log, f, options, out);
+    bool failed = std::ferror(f);
+    if (f != stdin) std::fclose(f);
+    if (failed) {
+      PrintError(a.log + ": read error");
+      return kExitBadInput;
+    }
   }
-  return out.Finish();
+  int rc = out.Finish();
+  std::fflush(stdout);
+  return rc;
 }
 
 }  // namespace

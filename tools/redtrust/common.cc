@@ -34,6 +34,42 @@ StatusOr<std::string> ReadFile(const std::string& path, uint64_t max_bytes) {
   return out;
 }
 
+LineReader::LineReader(FILE* f, size_t max) : f_(f), max_(max) { buf_.resize(1 << 16); }
+
+bool LineReader::Next(std::string* line, bool* too_long, size_t* length) {
+  line->clear();
+  *too_long = false;
+  *length = 0;
+  bool any = false;
+  while (true) {
+    if (pos_ == end_) {
+      end_ = std::fread(buf_.data(), 1, buf_.size(), f_);
+      pos_ = 0;
+      if (end_ == 0) return any;
+    }
+    any = true;
+    const char* start = buf_.data() + pos_;
+    const void* nl = std::memchr(start, '\n', end_ - pos_);
+    size_t n = nl ? static_cast<const char*>(nl) - start : end_ - pos_;
+    *length += n;
+    if (!*too_long) {
+      if (line->size() + n > max_) {
+        *too_long = true;
+        line->clear();
+        line->shrink_to_fit();
+      } else {
+        line->append(start, n);
+      }
+    }
+    pos_ += n;
+    if (nl) {
+      ++pos_;
+      if (!line->empty() && line->back() == '\r') line->pop_back();
+      return true;
+    }
+  }
+}
+
 std::string FormatDiagnostic(std::string_view file, const Diagnostic& d) {
   std::string s(file);
   if (d.pos.known()) s += ":" + std::to_string(d.pos.line) + ":" + std::to_string(d.pos.column);
