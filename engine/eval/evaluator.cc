@@ -744,6 +744,12 @@ void Decide(const Request& r, const CompiledPolicy* resource_policy, bool sts_ac
     }
     return allow("cross-account: both the resource policy and an identity policy allow (XACCT)");
   }
+  // Cross-account access needs a resource-based policy in the resource's account as well as an
+  // identity allow (XACCT); without one, the identity policy alone never reaches another account.
+  if (c.is_iam() && !r.resource_account.empty() && c.account != r.resource_account) {
+    return deny("cross-account: the resource's account has no resource-based policy that allows "
+                "the caller (XACCT)", DenyBy::kResource);
+  }
   if (identity_allows) return allow("an identity-based policy allows");
   deny("no identity-based policy allows the action", DenyBy::kIdentity);
 }

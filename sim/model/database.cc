@@ -14,10 +14,14 @@ namespace {
 
 const char* GranteeKindWord(Grantee::Kind k) {
   switch (k) {
-    case Grantee::Kind::kUser: return "user";
-    case Grantee::Kind::kGroup: return "group";
-    case Grantee::Kind::kRole: return "role";
-    case Grantee::Kind::kPublic: return "PUBLIC";
+    case Grantee::Kind::kUser:
+      return "user";
+    case Grantee::Kind::kGroup:
+      return "group";
+    case Grantee::Kind::kRole:
+      return "role";
+    case Grantee::Kind::kPublic:
+      return "PUBLIC";
   }
   return "user";
 }
@@ -53,9 +57,12 @@ std::string AssumeRoleGrant::GranteeName() const {
 
 std::string AssumeRoleGrant::ObjectName() const {
   switch (object_kind) {
-    case AssumeRoleObject::Kind::kAll: return "ALL";
-    case AssumeRoleObject::Kind::kDefault: return "default";
-    case AssumeRoleObject::Kind::kRole: return "'" + object + "'";
+    case AssumeRoleObject::Kind::kAll:
+      return "ALL";
+    case AssumeRoleObject::Kind::kDefault:
+      return "default";
+    case AssumeRoleObject::Kind::kRole:
+      return "'" + object + "'";
   }
   return "ALL";
 }
@@ -168,8 +175,7 @@ class Database::Applier {
   void Error(std::string code, std::string message, const SourcePos& pos, std::string help = "") {
     Add(Severity::kError, std::move(code), std::move(message), pos, std::move(help));
   }
-  void Warning(std::string code, std::string message, const SourcePos& pos,
-               std::string help = "") {
+  void Warning(std::string code, std::string message, const SourcePos& pos, std::string help = "") {
     Add(Severity::kWarning, std::move(code), std::move(message), pos, std::move(help));
   }
 
@@ -208,10 +214,14 @@ class Database::Applier {
   }
   bool NeedGrantee(const Grantee& g) {
     switch (g.kind) {
-      case Grantee::Kind::kUser: return NeedUser(g.name, g.pos);
-      case Grantee::Kind::kGroup: return NeedGroup(g.name, g.pos);
-      case Grantee::Kind::kRole: return NeedRole(g.name, g.pos);
-      case Grantee::Kind::kPublic: return true;
+      case Grantee::Kind::kUser:
+        return NeedUser(g.name, g.pos);
+      case Grantee::Kind::kGroup:
+        return NeedGroup(g.name, g.pos);
+      case Grantee::Kind::kRole:
+        return NeedRole(g.name, g.pos);
+      case Grantee::Kind::kPublic:
+        return true;
     }
     return true;
   }
@@ -239,8 +249,9 @@ class Database::Applier {
   void On(const UnloadStatement& s) { IgnoredDataStatement("UNLOAD", s.pos); }
   void IgnoredDataStatement(const char* what, const SourcePos& pos) {
     Warning("db.ignored_statement",
-            std::string(what) + " in a database script is not run: scripts define users, groups, "
-                                "roles and grants",
+            std::string(what) +
+                " in a database script is not run: scripts define users, groups, "
+                "roles and grants",
             pos, "put COPY and UNLOAD statements in the replay log");
   }
   void On(const OtherStatement&) {
@@ -407,7 +418,8 @@ class Database::Applier {
         Error("db.not_superuser",
               "permission denied: only a superuser can " +
                   std::string(s.revoke ? "REVOKE" : "GRANT") + " ASSUMEROLE",
-              s.pos, "the session user is `" + db_->session_user_ + "` (SET SESSION AUTHORIZATION)");
+              s.pos,
+              "the session user is `" + db_->session_user_ + "` (SET SESSION AUTHORIZATION)");
         ok = false;
       }
     }
@@ -435,8 +447,7 @@ class Database::Applier {
       std::string_view part = rest.substr(0, comma);
       if (!LooksLikeRoleArn(part)) {
         Warning("db.grant_object",
-                "`" + std::string(part) + "` in the granted object is not an IAM role ARN",
-                o.pos,
+                "`" + std::string(part) + "` in the granted object is not an IAM role ARN", o.pos,
                 "a grant matches only statements that name the identical string; write "
                 "'arn:aws:iam::<account>:role/<name>' (a chain: ARNs joined by ',' with no "
                 "spaces)");
@@ -504,8 +515,7 @@ class Database::Applier {
                   o.pos,
                   e.built_in ? "PUBLIC holds ASSUMEROLE ON ALL by default; run `REVOKE "
                                "ASSUMEROLE ON ALL FROM PUBLIC FOR ALL` first"
-                             : "that grant was made at " +
-                                   e.commands[CommandIndex(c)]->ToString());
+                             : "that grant was made at " + e.commands[CommandIndex(c)]->ToString());
           return;
         }
       }

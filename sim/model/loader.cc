@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -112,12 +113,18 @@ std::string Q(std::string_view s) { return "`" + SanitizeForMessage(s) + "`"; }
 
 std::string KindWithArticle(JsonValue::Kind k) {
   switch (k) {
-    case JsonValue::Kind::kNull: return "null";
-    case JsonValue::Kind::kBool: return "a boolean";
-    case JsonValue::Kind::kNumber: return "a number";
-    case JsonValue::Kind::kString: return "a string";
-    case JsonValue::Kind::kArray: return "an array";
-    case JsonValue::Kind::kObject: return "an object";
+    case JsonValue::Kind::kNull:
+      return "null";
+    case JsonValue::Kind::kBool:
+      return "a boolean";
+    case JsonValue::Kind::kNumber:
+      return "a number";
+    case JsonValue::Kind::kString:
+      return "a string";
+    case JsonValue::Kind::kArray:
+      return "an array";
+    case JsonValue::Kind::kObject:
+      return "an object";
   }
   return "a value";
 }
@@ -299,8 +306,8 @@ class WorldBuilder {
 
   // A policy reference: "file.json", an inline object, or (when managed_ok) "aws-managed:NAME"
   // / an AWS managed policy ARN. nullopt after reporting why not.
-  std::optional<PolicyRef> LoadPolicy(const JsonValue& v, const std::string& path,
-                                      PolicyKind kind, bool managed_ok, std::string_view what,
+  std::optional<PolicyRef> LoadPolicy(const JsonValue& v, const std::string& path, PolicyKind kind,
+                                      bool managed_ok, std::string_view what,
                                       TrustInfo* trust = nullptr, size_t max_chars = 0);
   const LoadedPolicy& LoadPolicyText(const std::string& cache_key, const std::string& source,
                                      std::string_view text, PolicyKind kind, size_t max_chars);
@@ -325,7 +332,8 @@ class WorldBuilder {
   std::unordered_map<std::string, std::pair<size_t, SourcePos>> kms_index_;
   std::unordered_map<std::string, SourcePos> bucket_index_;
   std::unordered_map<std::string, SourcePos> cluster_index_;
-  std::vector<TrustInfo> role_trust_;  // parallel to world_->roles_
+  std::vector<TrustInfo> role_trust_;   // parallel to world_->roles_
+  std::set<std::string> broken_roles_;  // defined with errors (already reported)
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -359,10 +367,12 @@ std::shared_ptr<World> WorldBuilder::Build(const std::string& path) {
   Field(root, "", "description", JsonValue::Kind::kString, false, "the world");
   // Dependency order: options shape the databases; everything names accounts; clusters name
   // roles; buckets name KMS keys.
-  if (const JsonValue* v = Field(root, "", "options", JsonValue::Kind::kObject, false, "the world")) {
+  if (const JsonValue* v =
+          Field(root, "", "options", JsonValue::Kind::kObject, false, "the world")) {
     LoadOptionsSection(*v);
   }
-  if (const JsonValue* v = Field(root, "", "accounts", JsonValue::Kind::kArray, false, "the world")) {
+  if (const JsonValue* v =
+          Field(root, "", "accounts", JsonValue::Kind::kArray, false, "the world")) {
     LoadAccounts(*v);
   }
   if (const JsonValue* v = Field(root, "", "roles", JsonValue::Kind::kArray, false, "the world")) {
@@ -371,13 +381,16 @@ std::shared_ptr<World> WorldBuilder::Build(const std::string& path) {
   if (const JsonValue* v = Field(root, "", "users", JsonValue::Kind::kArray, false, "the world")) {
     LoadUsers(*v);
   }
-  if (const JsonValue* v = Field(root, "", "kms_keys", JsonValue::Kind::kArray, false, "the world")) {
+  if (const JsonValue* v =
+          Field(root, "", "kms_keys", JsonValue::Kind::kArray, false, "the world")) {
     LoadKmsKeys(*v);
   }
-  if (const JsonValue* v = Field(root, "", "buckets", JsonValue::Kind::kArray, false, "the world")) {
+  if (const JsonValue* v =
+          Field(root, "", "buckets", JsonValue::Kind::kArray, false, "the world")) {
     LoadBuckets(*v);
   }
-  if (const JsonValue* v = Field(root, "", "clusters", JsonValue::Kind::kArray, false, "the world")) {
+  if (const JsonValue* v =
+          Field(root, "", "clusters", JsonValue::Kind::kArray, false, "the world")) {
     LoadClusters(*v);
   }
   if (HasErrors(*diags_)) return nullptr;
@@ -414,8 +427,10 @@ void WorldBuilder::LoadOptionsSection(const JsonValue& v) {
     o.grant_default_means =
         *g == "default-role" ? GrantDefaultMeans::kDefaultRole : GrantDefaultMeans::kAll;
   }
-  if (const JsonValue* n = Field(v, path, "maxChain", JsonValue::Kind::kNumber, false, "`options`")) {
-    if (auto m = Integer(*n, path + "/maxChain", "maxChain", 1, 50)) o.max_chain = static_cast<int>(*m);
+  if (const JsonValue* n =
+          Field(v, path, "maxChain", JsonValue::Kind::kNumber, false, "`options`")) {
+    if (auto m = Integer(*n, path + "/maxChain", "maxChain", 1, 50))
+      o.max_chain = static_cast<int>(*m);
   }
   if (const JsonValue* a = Field(v, path, "serverlessServicePrincipals", JsonValue::Kind::kArray,
                                  false, "`options`")) {
@@ -425,8 +440,9 @@ void WorldBuilder::LoadOptionsSection(const JsonValue& v) {
       const JsonValue& item = a->items[i];
       const std::string ipath = JsonPointerAppend(apath, i);
       if (!item.is_string()) {
-        Error("world.type", "a service principal must be a string, not " + KindWithArticle(item.kind),
-              ipath, item.pos);
+        Error("world.type",
+              "a service principal must be a string, not " + KindWithArticle(item.kind), ipath,
+              item.pos);
         continue;
       }
       if (item.text.size() <= 14 || item.text.find('.') == std::string::npos ||
@@ -464,8 +480,8 @@ void WorldBuilder::LoadAccounts(const JsonValue& v) {
     if (!id) continue;
     const std::string id_path = item.is_string() ? path : path + "/id";
     if (!IsAccountId(id->text)) {
-      Error("world.invalid_account", Q(id->text) + " is not an AWS account id: it must be 12 digits",
-            id_path, id->pos);
+      Error("world.invalid_account",
+            Q(id->text) + " is not an AWS account id: it must be 12 digits", id_path, id->pos);
       continue;
     }
     auto [it, inserted] = account_index_.emplace(id->text, id->pos);
@@ -543,7 +559,8 @@ std::optional<PolicyRef> WorldBuilder::LoadPolicy(const JsonValue& v, const std:
   }
   if (!v.is_string()) {
     Error("world.type",
-          std::string(what) + " must be a file name (a string) or an inline policy (an object), not " +
+          std::string(what) +
+              " must be a file name (a string) or an inline policy (an object), not " +
               KindWithArticle(v.kind),
           path, v.pos);
     return std::nullopt;
@@ -567,9 +584,9 @@ std::optional<PolicyRef> WorldBuilder::LoadPolicy(const JsonValue& v, const std:
         names.push_back(p.name);
         list += (list.empty() ? "" : ", ") + std::string(p.name);
       }
-      std::string help = Suggest(managed_arn ? std::string_view(name).substr(name.rfind('/') + 1)
-                                             : std::string_view(name),
-                                 names);
+      std::string help = Suggest(
+          managed_arn ? std::string_view(name).substr(name.rfind('/') + 1) : std::string_view(name),
+          names);
       Error("world.unknown_managed_policy",
             "unknown AWS managed policy " + Q(name) + ": redtrust ships " + list, path, v.pos,
             help);
@@ -596,8 +613,8 @@ std::optional<PolicyRef> WorldBuilder::LoadPolicy(const JsonValue& v, const std:
   if (it == policy_cache_.end()) {
     StatusOr<std::string> text = read_(file);
     if (!text.ok()) {
-      Error("world.missing_file", "cannot read policy file " + Q(file) + ": " + text.status().message(),
-            path, v.pos);
+      Error("world.missing_file",
+            "cannot read policy file " + Q(file) + ": " + text.status().message(), path, v.pos);
       policy_cache_[key].source = file;  // report a missing file once
       return std::nullopt;
     }
@@ -684,11 +701,16 @@ void WorldBuilder::LoadRoles(const JsonValue& v) {
     if (const JsonValue* d =
             Field(item, path, "max_session_duration", JsonValue::Kind::kNumber, false, "a role")) {
       // CreateRole MaxSessionDuration: 1 to 12 hours.
-      if (auto n = Integer(*d, path + "/max_session_duration", "max_session_duration", 3600, 43200)) {
+      if (auto n =
+              Integer(*d, path + "/max_session_duration", "max_session_duration", 3600, 43200)) {
         role.max_session_duration = static_cast<int>(*n);
       }
     }
-    if (!ok || !arn) continue;
+    if (!ok || !arn) {
+      // Defined but broken: its own errors say why; clusters naming it add nothing.
+      if (!role.arn.empty()) broken_roles_.insert(role.arn);
+      continue;
+    }
     role_index_.emplace(role.arn, std::make_pair(world_->roles_.size(), arn->pos));
     world_->roles_.push_back(std::move(role));
     role_trust_.push_back(std::move(trust));
@@ -783,8 +805,8 @@ void WorldBuilder::LoadKmsKeys(const JsonValue& v) {
     bool ok = true;
     const JsonValue* arn = String(item, path, "arn", true, "a KMS key");
     if (!arn) continue;
-    std::string why = CheckKmsKeyArn(arn->text, &key.partition, &key.region, &key.account,
-                                     &key.key_id);
+    std::string why =
+        CheckKmsKeyArn(arn->text, &key.partition, &key.region, &key.account, &key.key_id);
     if (!why.empty()) {
       Error("world.invalid_arn", Q(arn->text) + " is not a KMS key ARN: " + why, path + "/arn",
             arn->pos);
@@ -817,9 +839,8 @@ void WorldBuilder::LoadKmsKeys(const JsonValue& v) {
         }
         std::string alias_arn =
             "arn:" + key.partition + ":kms:" + key.region + ":" + key.account + ":" + al.text;
-        if (kms_index_.count(alias_arn) ||
-            std::find(key.alias_arns.begin(), key.alias_arns.end(), alias_arn) !=
-                key.alias_arns.end()) {
+        if (kms_index_.count(alias_arn) || std::find(key.alias_arns.begin(), key.alias_arns.end(),
+                                                     alias_arn) != key.alias_arns.end()) {
           Error("world.duplicate_id", "KMS alias " + Q(alias_arn) + " is defined twice", apath,
                 al.pos);
           ok = false;
@@ -842,7 +863,8 @@ void WorldBuilder::LoadKmsKeys(const JsonValue& v) {
       const std::string text =
           "{\n  \"Version\": \"2012-10-17\",\n  \"Id\": \"key-default-1\",\n  \"Statement\": [\n"
           "    {\n      \"Sid\": \"Enable IAM User Permissions\",\n      \"Effect\": \"Allow\",\n"
-          "      \"Principal\": {\"AWS\": \"arn:" + key.partition + ":iam::" + key.account +
+          "      \"Principal\": {\"AWS\": \"arn:" +
+          key.partition + ":iam::" + key.account +
           ":root\"},\n      \"Action\": \"kms:*\",\n      \"Resource\": \"*\"\n    }\n  ]\n}\n";
       const std::string source = "aws-default-key-policy:" + key.arn;
       const LoadedPolicy& loaded =
@@ -878,7 +900,8 @@ std::optional<Encryption> WorldBuilder::LoadEncryption(const JsonValue& v, const
   Encryption e;
   if (*type == "SSE-S3") {
     if (key) {
-      Error("world.invalid_value", "`kms_key` applies to SSE-KMS only", path + "/kms_key", key->pos);
+      Error("world.invalid_value", "`kms_key` applies to SSE-KMS only", path + "/kms_key",
+            key->pos);
       return std::nullopt;
     }
     return e;
@@ -940,7 +963,8 @@ void WorldBuilder::LoadBuckets(const JsonValue& v) {
     }
     if (const JsonValue* account = String(item, path, "account", true, "a bucket")) {
       if (!IsAccountId(account->text)) {
-        Error("world.invalid_account", Q(account->text) + " is not an AWS account id: it must be 12 digits",
+        Error("world.invalid_account",
+              Q(account->text) + " is not an AWS account id: it must be 12 digits",
               path + "/account", account->pos);
         ok = false;
       } else {
@@ -1007,8 +1031,8 @@ void WorldBuilder::LoadBuckets(const JsonValue& v) {
               ok = false;
             }
           }
-          if (const JsonValue* tags = Field(ov, opath, "tags", JsonValue::Kind::kObject, false,
-                                            "an object")) {
+          if (const JsonValue* tags =
+                  Field(ov, opath, "tags", JsonValue::Kind::kObject, false, "an object")) {
             for (const JsonMember& m : tags->members) {
               if (!m.value.is_string()) {
                 Error("world.type", "a tag value must be a string", opath + "/tags/" + m.key,
@@ -1084,9 +1108,9 @@ void WorldBuilder::LoadCluster(const JsonValue& item, const std::string& path) {
       }
       Error("world.invalid_cluster_id", Q(id->text) + " is not a valid cluster identifier: " + why,
             path + "/id", id->pos,
-            lower != id->text && (c.kind == ClusterKind::kServerless
-                                      ? CheckServerlessName(lower).empty()
-                                      : CheckClusterIdentifier(lower).empty())
+            lower != id->text &&
+                    (c.kind == ClusterKind::kServerless ? CheckServerlessName(lower).empty()
+                                                        : CheckClusterIdentifier(lower).empty())
                 ? "write `" + lower + "`"
                 : "");
       ok = false;
@@ -1102,8 +1126,9 @@ void WorldBuilder::LoadCluster(const JsonValue& item, const std::string& path) {
 
   if (const JsonValue* account = String(item, path, "account", true, "a cluster")) {
     if (!IsAccountId(account->text)) {
-      Error("world.invalid_account", Q(account->text) + " is not an AWS account id: it must be 12 digits",
-            path + "/account", account->pos);
+      Error("world.invalid_account",
+            Q(account->text) + " is not an AWS account id: it must be 12 digits", path + "/account",
+            account->pos);
       ok = false;
     } else {
       ok = Declared(account->text, path + "/account", account->pos, "cluster " + Q(c.id)) && ok;
@@ -1133,7 +1158,8 @@ void WorldBuilder::LoadCluster(const JsonValue& item, const std::string& path) {
   // Serverless identity: namespace, workgroup name and id (MG-SLS); none for provisioned.
   const bool serverless = c.kind == ClusterKind::kServerless;
   for (std::string_view key : {"namespace", "workgroup", "workgroup_id"}) {
-    const JsonValue* f = String(item, path, key, serverless && kind.has_value(), "a serverless cluster");
+    const JsonValue* f =
+        String(item, path, key, serverless && kind.has_value(), "a serverless cluster");
     if (!f) {
       if (serverless || item.Find(key)) ok = false;
       continue;
@@ -1150,8 +1176,9 @@ void WorldBuilder::LoadCluster(const JsonValue& item, const std::string& path) {
     if (key == "workgroup_id") {
       if (!IsUuid(f->text)) {
         Error("world.invalid_value",
-              Q(f->text) + " is not a workgroup id: it is a UUID such as "
-                           "`1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d` (lowercase)",
+              Q(f->text) +
+                  " is not a workgroup id: it is a UUID such as "
+                  "`1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d` (lowercase)",
               fpath, f->pos);
         ok = false;
       }
@@ -1159,8 +1186,8 @@ void WorldBuilder::LoadCluster(const JsonValue& item, const std::string& path) {
     } else {
       std::string why = CheckServerlessName(f->text);
       if (!why.empty()) {
-        Error("world.invalid_value", Q(f->text) + " is not a valid " + std::string(key) + " name: " + why,
-              fpath, f->pos);
+        Error("world.invalid_value",
+              Q(f->text) + " is not a valid " + std::string(key) + " name: " + why, fpath, f->pos);
         ok = false;
       }
       (key == "namespace" ? c.namespace_name : c.workgroup) = f->text;
@@ -1207,6 +1234,10 @@ void WorldBuilder::LoadCluster(const JsonValue& item, const std::string& path) {
         continue;
       }
       auto it = role_index_.find(arn->text);
+      if (it == role_index_.end() && broken_roles_.count(arn->text)) {
+        ok = false;
+        continue;
+      }
       if (it == role_index_.end()) {
         std::string why;
         if (!ParseIamArn(arn->text, "role", &why)) {
@@ -1241,14 +1272,15 @@ void WorldBuilder::LoadCluster(const JsonValue& item, const std::string& path) {
                  (!c.region.empty() && s == "redshift." + c.region + ".amazonaws.com");
       }
       if (!trusts) {
-        Warning("world.role_not_redshift_trusted",
-                "The IAM role " + role.arn +
-                    " is not valid. The IAM role must delegate access to an Amazon Redshift "
-                    "account.",
-                apath, arn->pos,
-                "no Allow statement of its trust policy names `redshift.amazonaws.com` or `redshift." +
-                    (c.region.empty() ? std::string("<region>") : c.region) +
-                    ".amazonaws.com`; AWS refuses such an association");
+        Warning(
+            "world.role_not_redshift_trusted",
+            "The IAM role " + role.arn +
+                " is not valid. The IAM role must delegate access to an Amazon Redshift "
+                "account.",
+            apath, arn->pos,
+            "no Allow statement of its trust policy names `redshift.amazonaws.com` or `redshift." +
+                (c.region.empty() ? std::string("<region>") : c.region) +
+                ".amazonaws.com`; AWS refuses such an association");
       }
       a.arn = arn->text;
       a.role = &role;
@@ -1299,8 +1331,8 @@ void WorldBuilder::LoadCluster(const JsonValue& item, const std::string& path) {
       const JsonValue& sv = scripts->items[k];
       const std::string spath = JsonPointerAppend(path + "/database", k);
       if (!sv.is_string()) {
-        Error("world.type", "a database script must be a file name (a string), not " +
-                                KindWithArticle(sv.kind),
+        Error("world.type",
+              "a database script must be a file name (a string), not " + KindWithArticle(sv.kind),
               spath, sv.pos);
         ok = false;
         continue;
@@ -1308,8 +1340,8 @@ void WorldBuilder::LoadCluster(const JsonValue& item, const std::string& path) {
       const std::string file = Resolve(sv.text);
       StatusOr<std::string> text = read_(file);
       if (!text.ok()) {
-        Error("world.missing_file", "cannot read SQL script " + Q(file) + ": " + text.status().message(),
-              spath, sv.pos);
+        Error("world.missing_file",
+              "cannot read SQL script " + Q(file) + ": " + text.status().message(), spath, sv.pos);
         ok = false;
         continue;
       }
@@ -1326,8 +1358,9 @@ LoadResult LoadWorld(const std::string& path, const LoadOptions& options) {
   WorldBuilder builder(options, &result.diagnostics);
   std::shared_ptr<World> world = builder.Build(path);
   // The world file's findings first, then each file it names in the order first met.
-  std::stable_partition(result.diagnostics.begin(), result.diagnostics.end(),
-                        [&builder](const WorldDiagnostic& d) { return d.file == builder.world_file(); });
+  std::stable_partition(
+      result.diagnostics.begin(), result.diagnostics.end(),
+      [&builder](const WorldDiagnostic& d) { return d.file == builder.world_file(); });
   SortDiagnostics(result.diagnostics);
   if (world && !HasErrors(result.diagnostics)) result.world = std::move(world);
   return result;

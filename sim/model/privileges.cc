@@ -103,9 +103,9 @@ AssumeRoleCheck CheckAssumeRolePrivilege(const Database& db, std::string_view us
     for (const std::string& r : u->roles) enqueue(r, std::string::npos);
     for (size_t i = 0; i < queue.size(); ++i) {
       const DbRole* role = queue[i].role;
-      if (const AssumeRoleGrant* g = FirstMatch(db.GrantsOf(Grantee::Kind::kRole, role->name),
-                                                role_or_chain, cmd, statement_used_default,
-                                                means)) {
+      if (const AssumeRoleGrant* g =
+              FirstMatch(db.GrantsOf(Grantee::Kind::kRole, role->name), role_or_chain, cmd,
+                         statement_used_default, means)) {
         std::vector<std::string> through;
         for (size_t j = i; j != std::string::npos; j = queue[j].parent) {
           through.push_back("role " + queue[j].role->name);
@@ -116,8 +116,8 @@ AssumeRoleCheck CheckAssumeRolePrivilege(const Database& db, std::string_view us
       for (const std::string& inner : role->roles) enqueue(inner, i);
     }
   }
-  if (const AssumeRoleGrant* g = FirstMatch(db.GrantsOf(Grantee::Kind::kPublic, ""),
-                                            role_or_chain, cmd, statement_used_default, means)) {
+  if (const AssumeRoleGrant* g = FirstMatch(db.GrantsOf(Grantee::Kind::kPublic, ""), role_or_chain,
+                                            cmd, statement_used_default, means)) {
     return found(g, {"PUBLIC"});
   }
   out.via = AssumeRoleCheck::Via::kNotGranted;

@@ -9,41 +9,52 @@ namespace redtrust::sim {
 
 const char* ServerlessDbuserFormatName(WorldOptions::ServerlessDbuserFormat f) {
   switch (f) {
-    case WorldOptions::ServerlessDbuserFormat::kAccountWorkgroupId: return "account-workgroupid";
-    case WorldOptions::ServerlessDbuserFormat::kWorkgroupName: return "workgroup-name";
+    case WorldOptions::ServerlessDbuserFormat::kAccountWorkgroupId:
+      return "account-workgroupid";
+    case WorldOptions::ServerlessDbuserFormat::kWorkgroupName:
+      return "workgroup-name";
   }
   return "account-workgroupid";
 }
 
 const char* GrantDefaultMeansName(GrantDefaultMeans g) {
   switch (g) {
-    case GrantDefaultMeans::kAll: return "all";
-    case GrantDefaultMeans::kDefaultRole: return "default-role";
+    case GrantDefaultMeans::kAll:
+      return "all";
+    case GrantDefaultMeans::kDefaultRole:
+      return "default-role";
   }
   return "all";
 }
 
 const char* SseTypeName(SseType t) {
   switch (t) {
-    case SseType::kSseS3: return "SSE-S3";
-    case SseType::kSseKms: return "SSE-KMS";
+    case SseType::kSseS3:
+      return "SSE-S3";
+    case SseType::kSseKms:
+      return "SSE-KMS";
   }
   return "SSE-S3";
 }
 
 const char* ClusterKindName(ClusterKind k) {
   switch (k) {
-    case ClusterKind::kProvisioned: return "provisioned";
-    case ClusterKind::kServerless: return "serverless";
+    case ClusterKind::kProvisioned:
+      return "provisioned";
+    case ClusterKind::kServerless:
+      return "serverless";
   }
   return "provisioned";
 }
 
 const char* AssociationStatusName(AssociationStatus s) {
   switch (s) {
-    case AssociationStatus::kInSync: return "in-sync";
-    case AssociationStatus::kAdding: return "adding";
-    case AssociationStatus::kRemoving: return "removing";
+    case AssociationStatus::kInSync:
+      return "in-sync";
+    case AssociationStatus::kAdding:
+      return "adding";
+    case AssociationStatus::kRemoving:
+      return "removing";
   }
   return "in-sync";
 }

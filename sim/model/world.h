@@ -77,7 +77,7 @@ struct WorldOptions {
 };
 
 const char* ServerlessDbuserFormatName(WorldOptions::ServerlessDbuserFormat f);  // JSON spelling
-const char* GrantDefaultMeansName(GrantDefaultMeans g);                           // JSON spelling
+const char* GrantDefaultMeansName(GrantDefaultMeans g);                          // JSON spelling
 
 // ---------------------------------------------------------------------------------------------
 // AWS side.
@@ -103,7 +103,7 @@ struct Role {
   std::string arn;        // arn:PARTITION:iam::ACCOUNT:role[/path/]NAME
   std::string partition;  // "aws", ...
   std::string account;
-  std::string path;       // "/" or "/path/"
+  std::string path;  // "/" or "/path/"
   std::string name;
   int max_session_duration = 3600;  // seconds, 3600..43200
   PolicyRef trust_policy;
@@ -206,8 +206,8 @@ struct Cluster {
   ClusterKind kind = ClusterKind::kProvisioned;
   // Serverless only ("" for provisioned).
   std::string namespace_name;
-  std::string workgroup;     // workgroup name
-  std::string workgroup_id;  // UUID
+  std::string workgroup;                  // workgroup name
+  std::string workgroup_id;               // UUID
   std::vector<AssociatedRole> iam_roles;  // in the order written
   std::string default_iam_role;           // "" when none
   Database database;
@@ -286,8 +286,8 @@ struct LoadOptions {
 };
 
 struct LoadResult {
-  std::shared_ptr<const World> world;     // null when any diagnostic is an error
-  WorldDiagnostics diagnostics;           // errors and warnings, by file then position
+  std::shared_ptr<const World> world;  // null when any diagnostic is an error
+  WorldDiagnostics diagnostics;        // errors and warnings, by file then position
   bool ok() const { return world != nullptr; }
 };
 

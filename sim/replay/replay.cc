@@ -19,7 +19,6 @@ const char* GateName(Gate g) {
     case Gate::kAssociation: return "P5 association";
     case Gate::kStsHop1: return "P6 sts-hop-1";
     case Gate::kStsChain: return "P7 sts-chain";
-    case Gate::kCredentials: return "P7 credentials";
     case Gate::kRegion: return "P8 region";
     case Gate::kPermissions: return "P9 permissions";
     case Gate::kData: return "P10 data";
@@ -552,13 +551,14 @@ class Replayer {
   bool KeyCredentials(const AccessKeys& k, Credentials* cr) {
     auto [user, key] = world_.FindAccessKey(k.access_key_id);
     if (!user) {
-      return Fail(Gate::kCredentials,
+      // Key-based failures surface when S3 is called, so they belong to P9 (reference §8 E7).
+      return Fail(Gate::kPermissions,
                   Err("S3ServiceException:The AWS Access Key Id you provided does not exist in our "
-                      "records.,Status 403,Error InvalidAccessKeyId"),  // E7 (DG-S3ERR)
+                      "records."),  // E7 (DG-S3ERR, verbatim)
                   "access key " + k.access_key_id + " is not in the world");
     }
     if (!key->secret.empty() && key->secret != k.secret_access_key) {
-      return Fail(Gate::kCredentials,
+      return Fail(Gate::kPermissions,
                   Err("S3ServiceException:The request signature we calculated does not match the "
                       "signature you provided. Check your key and signing method.,Status 403,Error "
                       "SignatureDoesNotMatch"),  // E7 (DG-S3ERR)
@@ -570,7 +570,7 @@ class Replayer {
     cr->caller = std::move(*caller);
     cr->identity = &user->identity_policies;
     cr->who = user->arn;
-    Pass(Gate::kCredentials, "access key " + k.access_key_id + " belongs to " + user->arn,
+    Pass(Gate::kPermissions, "access key " + k.access_key_id + " belongs to " + user->arn,
          {key->where.ToString()});
     return true;
   }

@@ -25,9 +25,9 @@ enum class Gate {
   kAssociation,   // P5: the first role is associated with the cluster
   kStsHop1,       // P6: Redshift's service principal assumes role 1
   kStsChain,      // P7: role i's session assumes role i+1
-  kCredentials,   // key-based authorization: the access key exists and its secret matches
   kRegion,        // P8: the bucket is in the region the statement addresses
-  kPermissions,   // P9: S3 / KMS actions with the last role's (or the IAM user's) credentials
+  kPermissions,   // P9: S3 / KMS actions with the last role's (or the IAM user's) credentials;
+                  // for key-based authorization also the access key and its secret (§8 E7)
   kData,          // P10: prefix / manifest exists, UNLOAD target empty
 };
 const char* GateName(Gate g);  // "P1 options", "P6 sts-hop-1", ...

@@ -17,7 +17,8 @@ using ::testing::IsEmpty;
 
 constexpr const char* kA = "arn:aws:iam::123456789012:role/A";
 constexpr const char* kB = "arn:aws:iam::123456789012:role/B";
-constexpr const char* kChainAB = "arn:aws:iam::123456789012:role/A,arn:aws:iam::123456789012:role/B";
+constexpr const char* kChainAB =
+    "arn:aws:iam::123456789012:role/A,arn:aws:iam::123456789012:role/B";
 
 constexpr AssumeRoleCommand kCopy = AssumeRoleCommand::kCopy;
 constexpr AssumeRoleCommand kUnload = AssumeRoleCommand::kUnload;
@@ -37,7 +38,7 @@ struct Db {
 };
 
 Db Apply(const std::string& sql, GrantDefaultMeans means = GrantDefaultMeans::kAll,
-       bool public_default = true, bool expect_clean = true) {
+         bool public_default = true, bool expect_clean = true) {
   Db d{Database(means, public_default), {}};
   d.db.AddAdminUser("awsuser", SourceRef{"world.json", {}});
   d.db.ApplyScript(ParseSqlScript(sql), "setup.sql", &d.diags);
@@ -70,7 +71,8 @@ TEST(AssumeRolePrivilege, PublicHoldsEverythingByDefault) {
     EXPECT_TRUE(r.grant->built_in);
     EXPECT_THAT(r.through, ElementsAre("PUBLIC"));
     EXPECT_EQ(r.grant_where.ToString(), "");
-    EXPECT_EQ(r.Describe(), "PUBLIC's default grant (ON ALL FOR ALL; publicHoldsAssumeRoleByDefault)");
+    EXPECT_EQ(r.Describe(),
+              "PUBLIC's default grant (ON ALL FOR ALL; publicHoldsAssumeRoleByDefault)");
   }
 }
 
@@ -94,8 +96,9 @@ TEST(AssumeRolePrivilege, ErrorTextIsRedshifts) {
   EXPECT_EQ(AssumeRoleDeniedMessage("awsuser", "arn:aws:iam::123456789012:role/RoleA", kFunction),
             "ERROR:  User awsuser does not have ASSUMEROLE permission on IAM role "
             "\"arn:aws:iam::123456789012:role/RoleA\" for EXTERNAL FUNCTION");
-  EXPECT_EQ(AssumeRoleDeniedMessage("u", "r", kModel),
-            "ERROR:  User u does not have ASSUMEROLE permission on IAM role \"r\" for CREATE MODEL");
+  EXPECT_EQ(
+      AssumeRoleDeniedMessage("u", "r", kModel),
+      "ERROR:  User u does not have ASSUMEROLE permission on IAM role \"r\" for CREATE MODEL");
 }
 
 TEST(AssumeRolePrivilege, UnknownUser) {
@@ -188,7 +191,7 @@ GRANT ROLE b TO ROLE c;
 GRANT ROLE c TO ROLE a;
 GRANT ROLE a TO ROLE a;
 )",
-             GrantDefaultMeans::kAll, true, /*expect_clean=*/false);
+               GrantDefaultMeans::kAll, true, /*expect_clean=*/false);
   ASSERT_EQ(d.diags.size(), 2u) << Dump(d.diags);
   EXPECT_EQ(d.diags[0].ToString(),
             "setup.sql:6:17: error: db.role_cycle: granting role \"c\" to role \"a\" would create "
@@ -310,8 +313,7 @@ TEST(AssumeRolePrivilege, DefaultMeansAll) {
   Db d = Apply(kDefaultGrant, GrantDefaultMeans::kAll);
   EXPECT_TRUE(Holds(d.db, "bob", kA, kCopy, /*used_default=*/false));
   EXPECT_TRUE(Holds(d.db, "bob", kChainAB, kCopy, false));
-  EXPECT_EQ(CheckAssumeRolePrivilege(d.db, "bob", kA, kCopy, false).grant->ObjectName(),
-            "default");
+  EXPECT_EQ(CheckAssumeRolePrivilege(d.db, "bob", kA, kCopy, false).grant->ObjectName(), "default");
 }
 
 TEST(AssumeRolePrivilege, DefaultMeansTheDefaultRole) {
@@ -322,7 +324,8 @@ TEST(AssumeRolePrivilege, DefaultMeansTheDefaultRole) {
 }
 
 TEST(AssumeRolePrivilege, RevokeOnAllAndDefaultAreOneObjectUnderTheAllReading) {
-  const std::string sql = std::string(kDefaultGrant) + "REVOKE ASSUMEROLE ON ALL FROM bob FOR COPY;";
+  const std::string sql =
+      std::string(kDefaultGrant) + "REVOKE ASSUMEROLE ON ALL FROM bob FOR COPY;";
   Db all = Apply(sql, GrantDefaultMeans::kAll);
   EXPECT_FALSE(Holds(all.db, "bob", kA, kCopy, true));
   Db role = Apply(sql, GrantDefaultMeans::kDefaultRole);
@@ -333,8 +336,8 @@ TEST(AssumeRolePrivilege, RevokeOnAllAndDefaultAreOneObjectUnderTheAllReading) {
 
 TEST(DatabaseScript, RevokingOneRoleFromAnAllGrantWarns) {
   Db d = Apply(std::string(kUsers) +
-                 "REVOKE ASSUMEROLE ON 'arn:aws:iam::123456789012:role/A' FROM PUBLIC FOR COPY;",
-             GrantDefaultMeans::kAll, true, false);
+                   "REVOKE ASSUMEROLE ON 'arn:aws:iam::123456789012:role/A' FROM PUBLIC FOR COPY;",
+               GrantDefaultMeans::kAll, true, false);
   ASSERT_EQ(d.diags.size(), 1u) << Dump(d.diags);
   EXPECT_EQ(d.diags[0].diagnostic.severity, Severity::kWarning);
   EXPECT_EQ(d.diags[0].diagnostic.code, "db.revoke_no_effect");
@@ -346,7 +349,7 @@ TEST(DatabaseScript, GrantToUnknownGranteeGrantsNothing) {
   Db d = Apply(std::string(kUsers) + R"(REVOKE ASSUMEROLE ON ALL FROM PUBLIC FOR ALL;
 GRANT ASSUMEROLE ON ALL TO alice, carol FOR COPY;
 )",
-             GrantDefaultMeans::kAll, true, false);
+               GrantDefaultMeans::kAll, true, false);
   ASSERT_EQ(d.diags.size(), 1u) << Dump(d.diags);
   EXPECT_EQ(d.diags[0].ToString(),
             "setup.sql:6:35: error: db.unknown_user: user \"carol\" does not exist");
@@ -360,7 +363,7 @@ GRANT ROLE ghost TO alice;
 ALTER GROUP missing ADD USER alice;
 CREATE USER dave IN GROUP missing;
 )",
-             GrantDefaultMeans::kAll, true, false);
+               GrantDefaultMeans::kAll, true, false);
   std::vector<std::string> codes;
   for (const WorldDiagnostic& x : d.diags) codes.push_back(x.diagnostic.code);
   EXPECT_THAT(codes, ElementsAre("db.unknown_group", "db.unknown_role", "db.unknown_group",
@@ -390,7 +393,7 @@ GRANT ASSUMEROLE ON ALL TO alice FOR COPY;
 RESET SESSION AUTHORIZATION;
 REVOKE ASSUMEROLE ON ALL FROM PUBLIC FOR ALL;
 )",
-             GrantDefaultMeans::kAll, true, false);
+               GrantDefaultMeans::kAll, true, false);
   ASSERT_EQ(d.diags.size(), 1u) << Dump(d.diags);
   EXPECT_EQ(d.diags[0].diagnostic.code, "db.not_superuser");
   EXPECT_EQ(d.diags[0].diagnostic.pos.line, 6u);
@@ -411,7 +414,7 @@ GRANT ASSUMEROLE ON ALL TO "Alice" FOR COPY;
 
 TEST(DatabaseScript, GrantObjectThatIsNotARoleArnWarns) {
   Db d = Apply(std::string(kUsers) + "GRANT ASSUMEROLE ON 'RedshiftCopyUnload' TO bob FOR COPY;",
-             GrantDefaultMeans::kAll, true, false);
+               GrantDefaultMeans::kAll, true, false);
   ASSERT_EQ(d.diags.size(), 1u) << Dump(d.diags);
   EXPECT_EQ(d.diags[0].diagnostic.code, "db.grant_object");
   EXPECT_EQ(d.diags[0].diagnostic.severity, Severity::kWarning);

@@ -111,7 +111,8 @@ TEST(GuideWorld, RolesHaveCompiledPolicies) {
   // The managed policy is compiled once and shared by the three roles.
   EXPECT_EQ(r.world->FindRole(kPlain)->identity_policies[0], ext->identity_policies[0]);
   EXPECT_EQ(r.world->FindRole("arn:aws:iam::123456789012:role/Nope"), nullptr);
-  EXPECT_THAT(r.world->FindRolesByName("RedshiftCopyUnload"), ElementsAre(r.world->FindRole(kPlain)));
+  EXPECT_THAT(r.world->FindRolesByName("RedshiftCopyUnload"),
+              ElementsAre(r.world->FindRole(kPlain)));
 }
 
 TEST(GuideWorld, TrustPoliciesDecideAsTheGuideSays) {
@@ -179,7 +180,8 @@ TEST(GuideWorld, DatabaseSide) {
   // PUBLIC's default grant was revoked.
   EXPECT_TRUE(db.GrantsOf(Grantee::Kind::kPublic, "").empty());
 
-  AssumeRoleCheck c = CheckAssumeRolePrivilege(db, "user1", kPlain, AssumeRoleCommand::kCopy, false);
+  AssumeRoleCheck c =
+      CheckAssumeRolePrivilege(db, "user1", kPlain, AssumeRoleCommand::kCopy, false);
   EXPECT_TRUE(c.holds);
   EXPECT_EQ(c.grant_where.ToString(), kGuide + "/setup.sql:19:1");
   EXPECT_THAT(c.through, ElementsAre("group loaders"));
@@ -192,8 +194,8 @@ TEST(GuideWorld, DatabaseSide) {
   EXPECT_EQ(c.error,
             "ERROR:  User user3 does not have ASSUMEROLE permission on IAM role "
             "\"arn:aws:iam::123456789012:role/RedshiftCopyUnload\" for COPY");
-  EXPECT_TRUE(CheckAssumeRolePrivilege(db, "awsuser", kPlain, AssumeRoleCommand::kUnload, false)
-                  .holds);
+  EXPECT_TRUE(
+      CheckAssumeRolePrivilege(db, "awsuser", kPlain, AssumeRoleCommand::kUnload, false).holds);
 }
 
 TEST(GuideWorld, Buckets) {
@@ -268,8 +270,9 @@ TEST(InvalidWorlds, FieldsAndNames) {
   EXPECT_EQ(r.diagnostics[6].diagnostic.path, "/roles/0/trust_polcy");
   EXPECT_EQ(r.diagnostics[9].diagnostic.help, "write `my-cluster`");
   EXPECT_EQ(r.diagnostics[0].ToString(),
-            dir + "/world.json:2:32: error: world.invalid_account: `12345` is not an AWS account "
-                  "id: it must be 12 digits");
+            dir +
+                "/world.json:2:32: error: world.invalid_account: `12345` is not an AWS account "
+                "id: it must be 12 digits");
 }
 
 TEST(InvalidWorlds, ClusterSide) {
@@ -389,9 +392,9 @@ TEST(Loader, PublicDefaultOptionShapesDatabases) {
                             {"w/trust.json", kTrust},
                             {"w/s.sql", "CREATE USER u;"}});
   ASSERT_TRUE(r.ok()) << Dump(r.diagnostics);
-  AssumeRoleCheck c = CheckAssumeRolePrivilege(r.world->FindCluster("c")->database, "u",
-                                               "arn:aws:iam::123456789012:role/R",
-                                               AssumeRoleCommand::kCopy, false);
+  AssumeRoleCheck c =
+      CheckAssumeRolePrivilege(r.world->FindCluster("c")->database, "u",
+                               "arn:aws:iam::123456789012:role/R", AssumeRoleCommand::kCopy, false);
   EXPECT_FALSE(c.holds);
 }
 
@@ -426,18 +429,28 @@ TEST(Loader, InlinePoliciesAndSharedFiles) {
 }
 
 TEST(Loader, PolicyErrorsAreReportedOncePerFile) {
-  LoadResult r = LoadFiles(
-      {{"w/world.json", R"({"accounts": ["123456789012"], "roles": [
+  LoadResult r = LoadFiles({{"w/world.json", R"({"accounts": ["123456789012"], "roles": [
   {"arn": "arn:aws:iam::123456789012:role/A", "trust_policy": "bad.json"},
   {"arn": "arn:aws:iam::123456789012:role/B", "trust_policy": "bad.json"},
   {"arn": "arn:aws:iam::123456789012:role/C", "trust_policy": "gone.json"},
   {"arn": "arn:aws:iam::123456789012:role/D", "trust_policy": "gone.json"}]})"},
-       {"w/bad.json", "{\"Statement\": []}"}});
+                            {"w/bad.json", "{\"Statement\": []}"}});
   EXPECT_FALSE(r.ok());
   EXPECT_THAT(Findings(r.diagnostics, "w"),
               ElementsAre(Finding{"world.json", 4, 63, "world.missing_file"},
                           Finding{"bad.json", 1, 15, "policy.empty_statement"}))
       << Dump(r.diagnostics);
+}
+
+TEST(Loader, BrokenRoleIsNotReportedAgainByItsCluster) {
+  LoadResult r = LoadFiles({{"w/world.json", R"({"accounts": ["123456789012"], "roles": [
+  {"arn": "arn:aws:iam::123456789012:role/R", "trust_policy": "gone.json"}],
+  "clusters": [{"id": "c", "account": "123456789012", "region": "us-east-1",
+    "kind": "provisioned", "iam_roles": ["arn:aws:iam::123456789012:role/R"],
+    "default_iam_role": "arn:aws:iam::123456789012:role/R"}]})"}});
+  EXPECT_FALSE(r.ok());
+  ASSERT_EQ(r.diagnostics.size(), 1u) << Dump(r.diagnostics);
+  EXPECT_EQ(r.diagnostics[0].diagnostic.code, "world.missing_file");
 }
 
 TEST(Loader, PolicyKindRules) {
@@ -515,17 +528,18 @@ TEST(Loader, AssociationQuotaAndTrustWarning) {
   for (int i = 0; i < 51; ++i) {
     roles += std::string(i ? "," : "") + R"({"arn": "arn:aws:iam::123456789012:role/R)" +
              std::to_string(i) + R"(", "trust_policy": "trust.json"})";
-    assoc += std::string(i ? "," : "") + "\"arn:aws:iam::123456789012:role/R" + std::to_string(i) + "\"";
+    assoc +=
+        std::string(i ? "," : "") + "\"arn:aws:iam::123456789012:role/R" + std::to_string(i) + "\"";
   }
   roles += R"(, {"arn": "arn:aws:iam::123456789012:role/Ec2", "trust_policy": "ec2.json"}])";
-  LoadResult r = LoadFiles(
-      {{"w/world.json", roles + R"(, "clusters": [
+  LoadResult r =
+      LoadFiles({{"w/world.json", roles + R"(, "clusters": [
   {"id": "big", "account": "123456789012", "region": "us-east-1", "kind": "provisioned",
    "iam_roles": [)" + assoc + R"(]},
   {"id": "small", "account": "123456789012", "region": "us-east-1", "kind": "provisioned",
    "iam_roles": ["arn:aws:iam::123456789012:role/Ec2"]}]})"},
-       {"w/trust.json", kTrust},
-       {"w/ec2.json", R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                 {"w/trust.json", kTrust},
+                 {"w/ec2.json", R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
   "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]})"}});
   EXPECT_FALSE(r.ok());
   ASSERT_EQ(r.diagnostics.size(), 2u) << Dump(r.diagnostics);
@@ -554,8 +568,7 @@ TEST(Loader, WarningsDoNotFailTheLoad) {
 }
 
 TEST(Loader, UsersAndAccessKeys) {
-  LoadResult r = LoadFiles(
-      {{"w/world.json", R"({"accounts": ["123456789012"], "users": [
+  LoadResult r = LoadFiles({{"w/world.json", R"({"accounts": ["123456789012"], "users": [
   {"arn": "arn:aws:iam::123456789012:user/loader",
    "access_keys": [{"id": "AKIAIOSFODNN7EXAMPLE", "secret": "wJalrXUtnFEMI"}],
    "policies": ["aws-managed:AmazonS3ReadOnlyAccess"]},
@@ -582,9 +595,9 @@ TEST(Loader, UsersAndAccessKeys) {
 }
 
 TEST(Loader, KmsKeysAndEncryption) {
-  const std::string key = "arn:aws:kms:us-west-2:123456789012:key/1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d";
-  LoadResult r = LoadFiles(
-      {{"w/world.json", R"({"accounts": ["123456789012"], "kms_keys": [
+  const std::string key =
+      "arn:aws:kms:us-west-2:123456789012:key/1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d";
+  LoadResult r = LoadFiles({{"w/world.json", R"({"accounts": ["123456789012"], "kms_keys": [
   {"arn": ")" + key + R"(", "aliases": ["alias/data"]}],
   "buckets": [{"name": "enc-data", "account": "123456789012", "region": "us-west-2",
     "default_encryption": {"type": "SSE-KMS", "kms_key": "arn:aws:kms:us-west-2:123456789012:alias/data"},
@@ -661,10 +674,10 @@ TEST(Loader, CollectsEveryErrorAcrossSections) {
   EXPECT_FALSE(r.ok());
   std::vector<std::string> codes;
   for (const WorldDiagnostic& d : r.diagnostics) codes.push_back(d.diagnostic.code);
-  EXPECT_THAT(codes, ElementsAre("world.invalid_account", "world.invalid_arn",
-                                 "world.missing_file", "world.invalid_bucket_name",
-                                 "world.unknown_account", "world.invalid_cluster_id",
-                                 "world.unknown_account", "world.invalid_value"))
+  EXPECT_THAT(codes, ElementsAre("world.invalid_account", "world.invalid_arn", "world.missing_file",
+                                 "world.invalid_bucket_name", "world.unknown_account",
+                                 "world.invalid_cluster_id", "world.unknown_account",
+                                 "world.invalid_value"))
       << Dump(r.diagnostics);
 }
 
@@ -721,9 +734,9 @@ TEST(ManagedPolicies, WhatTheyAllow) {
   EXPECT_EQ(Allowed("AmazonRedshiftAllCommandsFullAccess", "s3:ListBucket",
                     "arn:aws:s3:::redshift-downloads"),
             Effect::kAllowed);
-  EXPECT_EQ(Allowed("AmazonRedshiftAllCommandsFullAccess", "s3:PutObject",
-                    "arn:aws:s3:::data-lake/k"),
-            Effect::kImplicitDeny);
+  EXPECT_EQ(
+      Allowed("AmazonRedshiftAllCommandsFullAccess", "s3:PutObject", "arn:aws:s3:::data-lake/k"),
+      Effect::kImplicitDeny);
   EXPECT_EQ(Allowed("AmazonRedshiftAllCommandsFullAccess", "lambda:InvokeFunction",
                     "arn:aws:lambda:us-east-1:123456789012:function:redshift-udf"),
             Effect::kAllowed);
