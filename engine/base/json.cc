@@ -704,6 +704,18 @@ const JsonValue* JsonValue::Find(std::string_view key) const {
   return nullptr;
 }
 
+const char* JsonKindWithArticle(JsonValue::Kind k) {
+  switch (k) {
+    case JsonValue::Kind::kNull: return "null";
+    case JsonValue::Kind::kBool: return "a boolean";
+    case JsonValue::Kind::kNumber: return "a number";
+    case JsonValue::Kind::kString: return "a string";
+    case JsonValue::Kind::kArray: return "an array";
+    case JsonValue::Kind::kObject: return "an object";
+  }
+  return "a value";
+}
+
 const char* JsonKindName(JsonValue::Kind k) {
   switch (k) {
     case JsonValue::Kind::kNull:

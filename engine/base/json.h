@@ -54,6 +54,8 @@ struct JsonMember {
 };
 
 const char* JsonKindName(JsonValue::Kind k);  // "null", "boolean", "number", "string", ...
+// With an article, for messages: "null", "a boolean", "a number", "a string", "an array", ...
+const char* JsonKindWithArticle(JsonValue::Kind k);
 
 struct JsonOptions {
   // Maximum nesting of arrays and objects. Default: 64. Deeper input is an error, not a crash.

@@ -43,23 +43,7 @@ const char* PrincipalTypeName(PrincipalType t) {
 namespace {
 
 // "a string", "an array", ... for messages.
-const char* Describe(const JsonValue& v) {
-  switch (v.kind) {
-    case JsonValue::Kind::kNull:
-      return "null";
-    case JsonValue::Kind::kBool:
-      return "a boolean";
-    case JsonValue::Kind::kNumber:
-      return "a number";
-    case JsonValue::Kind::kString:
-      return "a string";
-    case JsonValue::Kind::kArray:
-      return "an array";
-    case JsonValue::Kind::kObject:
-      return "an object";
-  }
-  return "null";
-}
+const char* Describe(const JsonValue& v) { return JsonKindWithArticle(v.kind); }
 
 char AsciiLowerChar(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
 

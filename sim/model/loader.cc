@@ -111,23 +111,7 @@ std::string Suggest(std::string_view word, const Range& candidates) {
 
 std::string Q(std::string_view s) { return "`" + SanitizeForMessage(s) + "`"; }
 
-std::string KindWithArticle(JsonValue::Kind k) {
-  switch (k) {
-    case JsonValue::Kind::kNull:
-      return "null";
-    case JsonValue::Kind::kBool:
-      return "a boolean";
-    case JsonValue::Kind::kNumber:
-      return "a number";
-    case JsonValue::Kind::kString:
-      return "a string";
-    case JsonValue::Kind::kArray:
-      return "an array";
-    case JsonValue::Kind::kObject:
-      return "an object";
-  }
-  return "a value";
-}
+std::string KindWithArticle(JsonValue::Kind k) { return JsonKindWithArticle(k); }
 
 std::string PosText(const SourcePos& p) {
   return std::to_string(p.line) + ":" + std::to_string(p.column);
@@ -238,6 +222,25 @@ class WorldBuilder {
       return nullptr;
     }
     return v;
+  }
+
+  // The required `region` of `item`: a region name of a modelled partition. False (with an
+  // error) otherwise.
+  bool Region(const JsonValue& item, const std::string& path, const char* what,
+              std::string* region, std::string* partition) {
+    const JsonValue* v = String(item, path, "region", true, what);
+    if (!v) return false;
+    std::optional<std::string> p = PartitionOfRegion(v->text);
+    if (!p) {
+      Error("world.invalid_region",
+            Q(v->text) + (IsValidRegionName(v->text) ? " is in a partition redtrust does not model"
+                                                     : " is not a region name"),
+            path + "/region", v->pos, "e.g. `us-west-2`");
+      return false;
+    }
+    *region = v->text;
+    *partition = *p;
+    return true;
   }
 
   const JsonValue* String(const JsonValue& obj, const std::string& path, std::string_view key,
@@ -974,22 +977,7 @@ void WorldBuilder::LoadBuckets(const JsonValue& v) {
     } else {
       ok = false;
     }
-    if (const JsonValue* region = String(item, path, "region", true, "a bucket")) {
-      std::optional<std::string> partition = PartitionOfRegion(region->text);
-      if (!partition) {
-        Error("world.invalid_region",
-              Q(region->text) + (IsValidRegionName(region->text)
-                                     ? " is in a partition redtrust does not model"
-                                     : " is not a region name"),
-              path + "/region", region->pos, "e.g. `us-west-2`");
-        ok = false;
-      } else {
-        b.region = region->text;
-        b.partition = *partition;
-      }
-    } else {
-      ok = false;
-    }
+    ok = Region(item, path, "a bucket", &b.region, &b.partition) && ok;
     b.arn = "arn:" + (b.partition.empty() ? std::string("aws") : b.partition) + ":s3:::" + b.name;
     if (const JsonValue* p = item.Find("policy")) {
       if (auto ref = LoadPolicy(*p, path + "/policy", PolicyKind::kResource, false, "`policy`")) {
@@ -1138,22 +1126,7 @@ void WorldBuilder::LoadCluster(const JsonValue& item, const std::string& path) {
     ok = false;
   }
 
-  if (const JsonValue* region = String(item, path, "region", true, "a cluster")) {
-    std::optional<std::string> partition = PartitionOfRegion(region->text);
-    if (!partition) {
-      Error("world.invalid_region",
-            Q(region->text) + (IsValidRegionName(region->text)
-                                   ? " is in a partition redtrust does not model"
-                                   : " is not a region name"),
-            path + "/region", region->pos, "e.g. `us-west-2`");
-      ok = false;
-    } else {
-      c.region = region->text;
-      c.partition = *partition;
-    }
-  } else {
-    ok = false;
-  }
+  ok = Region(item, path, "a cluster", &c.region, &c.partition) && ok;
 
   // Serverless identity: namespace, workgroup name and id (MG-SLS); none for provisioned.
   const bool serverless = c.kind == ClusterKind::kServerless;

@@ -371,13 +371,14 @@ class Replayer {
   }
 
   // ---- COPY / UNLOAD with given credentials.
-  bool Copy(const CopyStatement& c, const Credentials& cr) {
+  bool Copy(const CopyStatement& c, Credentials cr) {
     auto url = ParseS3Url(c.from);
     if (c.source != CopySource::kS3 || !url) {
       return NotEvaluated("COPY from `" + c.from + "`: only S3 sources are simulated");
     }
     const Bucket* bucket = world_.FindBucket(url->bucket);
     if (!Region(c.region, url->bucket, bucket)) return false;
+    if (pending_keys_ && !KeyCredentials(*pending_keys_, &cr)) return false;
     std::vector<std::string> details;
     std::string failure;
     const std::string bucket_arn = bucket->arn;
@@ -449,11 +450,12 @@ class Replayer {
     return true;
   }
 
-  bool Unload(const UnloadStatement& u, const Credentials& cr) {
+  bool Unload(const UnloadStatement& u, Credentials cr) {
     auto url = ParseS3Url(u.to);
     if (!url) return NotEvaluated("UNLOAD TO `" + u.to + "`: not an s3:// URL");
     const Bucket* bucket = world_.FindBucket(url->bucket);
     if (!Region(u.region, url->bucket, bucket)) return false;
+    if (pending_keys_ && !KeyCredentials(*pending_keys_, &cr)) return false;
     std::vector<std::string> details;
     std::string failure;
     const PolicyRef* bp = bucket->policy ? &*bucket->policy : nullptr;
@@ -611,8 +613,9 @@ class Replayer {
         NotEvaluated("statement has no usable authorization");
         return;
       }
-      // Key-based authorization skips P2 and P4-P7 (reference §1).
-      if (!KeyCredentials(*keys, &cr)) return;
+      // Key-based authorization skips P2 and P4-P7 (reference §1); the key itself is checked
+      // when S3 is called, after the region gate (P8 before P9).
+      pending_keys_ = keys;
     }
     bool ok;
     if constexpr (std::is_same_v<S, CopyStatement>) {
@@ -632,6 +635,7 @@ class Replayer {
   std::string user_;
   std::string dbuser_arn_;
   bool trace_;
+  const AccessKeys* pending_keys_ = nullptr;  // key-based authorization, checked at P9
   ReplayResult r_;
 };
 

@@ -23,7 +23,9 @@
 namespace redtrust::sim {
 namespace {
 
-constexpr size_t kMaxChainRoles = 10;  // MG-AUTH, DG-CES: at most 10 roles in a chain
+// The grammar's ceiling on a chain: the world option maxChain (range 1..50, default 10: DG-CES,
+// DG-SPIAM, open item 10) decides at replay time, so a world can model a longer limit.
+constexpr size_t kMaxChainRoles = 50;
 
 // Verbatim from the 2025 engine (reference §8 E3, GH-rw).
 constexpr std::string_view kInvalidCredentials =
@@ -552,7 +554,7 @@ class StatementParser {
       b = comma + 1;
     }
     if (parts.size() > kMaxChainRoles) {
-      // Proposed (E11): at most 10 roles (DG-CES, DG-SPIAM).
+      // Proposed (E11). The usual limit of 10 is the world's maxChain, checked by the replay.
       return Error(std::string(label) + " names " + std::to_string(parts.size()) +
                        " roles; a role chain can have at most " + std::to_string(kMaxChainRoles),
                    PosInLiteral(lit, value_base + starts[kMaxChainRoles]));

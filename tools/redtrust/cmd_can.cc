@@ -259,7 +259,7 @@ int RunCan(const CanArgs& a) {
   std::vector<std::string> why = ExplainDecision(d);
   const std::string caller_text = req.caller.service_names.front();
   const std::string redshift_error =
-      "ERROR: User " + external_id + " is not authorized to assume IAM Role " + role_arn;
+      "ERROR:  User " + external_id + " is not authorized to assume IAM Role " + role_arn;
 
   if (a.json) {
     nlohmann::json j;

@@ -441,7 +441,7 @@ TEST(ReplayGoldenInventory, EveryGateAndDecisionIsCovered) {
   EXPECT_TRUE(sql_log) << "no fixtures/worlds/*/log.sql";
   EXPECT_TRUE(fs::exists(kWorldsDir / "redshift-guide" / "expected.jsonl"));
   for (const char* d : {"ALLOW", "DENY", "ERROR"}) EXPECT_GT(by_decision[d], 0) << d;
-  // Every gate of replay.h except P7 credentials, which the reference files under P9 (§8 E7).
+  // Every gate of replay.h.
   for (Gate g : {Gate::kOptions, Gate::kDefaultRole, Gate::kAssumeRole, Gate::kAssociation,
                  Gate::kStsHop1, Gate::kStsChain, Gate::kRegion, Gate::kPermissions, Gate::kData}) {
     EXPECT_GT(by_gate[GateName(g)], 0) << "no scenario stops at " << GateName(g);
