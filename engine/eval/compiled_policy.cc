@@ -79,6 +79,9 @@ class PolicyCompiler {
 
 namespace {
 
+// From this many plain StringLike values on, a condition uses one WildcardSet.
+constexpr size_t kLikeSetThreshold = 4;
+
 Status CompileAction(const LocatedString& s, ActionPattern* out) {
   out->written = s.value;
   if (s.value == "*") {
@@ -285,6 +288,17 @@ StatusOr<std::shared_ptr<const CompiledPolicy>> PolicyCompiler::Run(const Policy
           (pv.boolean ? cc.null_wants_absent : cc.null_wants_present) = true;
         }
         cc.values.push_back(std::move(pv));
+      }
+      // Many wildcard values under one Like operator: one RE2::Set scan pays off over one
+      // match per value.
+      if (cc.cmp == Comparison::kLike) {
+        std::vector<std::string> plain;
+        for (const PolicyValue& v : cc.values) {
+          if (!v.has_template) plain.push_back(v.text);
+        }
+        if (plain.size() >= kLikeSetThreshold) {
+          cc.like_set = std::make_shared<const WildcardSet>(plain, /*ignore_case=*/false);
+        }
       }
       if (std::find(p->condition_keys_.begin(), p->condition_keys_.end(), cc.key_lower) ==
           p->condition_keys_.end()) {

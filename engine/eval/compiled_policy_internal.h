@@ -4,6 +4,7 @@
 #define REDTRUST_ENGINE_EVAL_COMPILED_POLICY_INTERNAL_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -51,6 +52,9 @@ struct CompiledCondition {
   std::string key_written;
   std::string key_lower;
   std::vector<PolicyValue> values;
+  // StringLike / StringNotLike with many plain patterns: one scan for "does any match"
+  // (RE2::Set). Values with policy variables are still matched one by one.
+  std::shared_ptr<const WildcardSet> like_set;
   bool null_wants_absent = false;  // Null: any value "true"
   bool null_wants_present = false; // Null: any value "false"
   std::string path;

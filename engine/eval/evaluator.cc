@@ -477,6 +477,13 @@ bool SingleValue(const CompiledCondition& c, std::string_view x, KeyResolver& ke
   // and negated operators alike: ArnLike and ArnNotLike on a non-ARN are both false (C12); a
   // non-number, non-date or non-address cannot be compared (C7, C8, C11).
   if (!RequestValueHasType(c, x, note)) return false;
+  if (c.like_set) {
+    bool any = c.like_set->MatchesAny(x);
+    for (size_t i = 0; !any && i < c.values.size(); ++i) {
+      if (c.values[i].has_template) any = MatchValue(c, c.values[i], x, keys, note);
+    }
+    return any != c.negated;
+  }
   for (const PolicyValue& v : c.values) {
     if (MatchValue(c, v, x, keys, note)) return !c.negated;
   }

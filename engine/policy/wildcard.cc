@@ -4,6 +4,7 @@
 #include "engine/policy/wildcard.h"
 
 #include <re2/re2.h>
+#include <re2/set.h>
 
 #include <algorithm>
 #include <cstddef>
@@ -165,5 +166,52 @@ bool WildcardPattern::Matches(std::string_view text) const {
 }
 
 bool WildcardPattern::uses_regex() const { return re_ != nullptr; }
+
+struct WildcardSet::Impl {
+  std::unique_ptr<RE2::Set> set;
+  std::vector<WildcardPattern> rest;  // literal, prefix, suffix and oversized patterns
+};
+
+WildcardSet::WildcardSet(const std::vector<std::string>& patterns, bool ignore_case)
+    : impl_(std::make_unique<Impl>()) {
+  RE2::Options options;
+  options.set_encoding(RE2::Options::EncodingLatin1);
+  options.set_log_errors(false);
+  options.set_case_sensitive(true);  // folding is in the regex text, see BuildRegex
+  options.set_dot_nl(true);
+  options.set_max_mem(kMaxRegexMemory);
+  auto set = std::make_unique<RE2::Set>(options, RE2::ANCHOR_BOTH);
+  std::vector<std::string_view> in_set;
+  for (const std::string& p : patterns) {
+    WildcardPattern single(p, ignore_case);
+    if (single.uses_regex()) {
+      std::string error;
+      if (set->Add(BuildRegex(p, ignore_case), &error) >= 0) {
+        in_set.push_back(p);
+        continue;
+      }
+    }
+    impl_->rest.push_back(std::move(single));
+  }
+  if (!in_set.empty()) {
+    if (set->Compile()) {
+      impl_->set = std::move(set);
+    } else {
+      // Too large for one program: fall back to one matcher per pattern.
+      for (std::string_view p : in_set) impl_->rest.emplace_back(p, ignore_case);
+    }
+  }
+}
+
+WildcardSet::~WildcardSet() = default;
+
+bool WildcardSet::MatchesAny(std::string_view text) const {
+  for (const WildcardPattern& p : impl_->rest) {
+    if (p.Matches(text)) return true;
+  }
+  return impl_->set && impl_->set->Match(re2::StringPiece(text.data(), text.size()), nullptr);
+}
+
+bool WildcardSet::uses_regex_set() const { return impl_->set != nullptr; }
 
 }  // namespace redtrust

@@ -18,6 +18,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace re2 {
 class RE2;
@@ -51,6 +52,26 @@ class WildcardPattern {
   bool ignore_case_;
   Kind kind_;
   std::unique_ptr<re2::RE2> re_;
+};
+
+// WildcardSet: "does any of these globs match?" in one scan. The patterns that fit the regex
+// limits go into one anchored RE2::Set (compiled once); the others, and all of them when the set
+// cannot be built, are matched one by one as WildcardPattern. Agrees with GlobMatch on every
+// input. Immutable and thread-safe after construction.
+class WildcardSet {
+ public:
+  WildcardSet(const std::vector<std::string>& patterns, bool ignore_case);
+  ~WildcardSet();
+  // Not copyable: owns a compiled RE2::Set.
+  WildcardSet(const WildcardSet&) = delete;
+  WildcardSet& operator=(const WildcardSet&) = delete;
+
+  bool MatchesAny(std::string_view text) const;
+  bool uses_regex_set() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace redtrust

@@ -235,5 +235,32 @@ TEST(Conditions, ArnLikeIsPerSegment) {  // reference C12 worked example
   EXPECT_EQ(Authorize(r, p.get(), {}).effect, Effect::kAllowed);
 }
 
+TEST(Conditions, ManyLikeValuesUseOneSetAndKeepNegation) {  // C1 with a WildcardSet
+  const std::string values =
+      R"(["arn:aws:redshift:*:123456789012:dbuser:a-*/*", "arn:aws:redshift:*:123456789012:dbuser:b-*/*",
+          "arn:aws:redshift:*:123456789012:dbuser:c-*/*", "arn:aws:redshift:*:123456789012:dbuser:d-*/etl",
+          "arn:aws:redshift:us-west-2:123456789012:dbuser:${aws:PrincipalTag/c}/*"])";
+  auto like = Compile(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*",
+    "Action":"sts:AssumeRole","Condition":{"StringLike":{"sts:ExternalId":)" + values + "}}}]}",
+                      PolicyKind::kTrust);
+  auto not_like = Compile(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*",
+    "Action":"sts:AssumeRole","Condition":{"StringNotLike":{"sts:ExternalId":)" + values + "}}}]}",
+                          PolicyKind::kTrust);
+  for (auto [id, in] : std::vector<std::pair<std::string, bool>>{
+           {"arn:aws:redshift:us-west-2:123456789012:dbuser:b-1/u", true},
+           {"arn:aws:redshift:us-west-2:123456789012:dbuser:d-1/etl", true},
+           {"arn:aws:redshift:us-west-2:123456789012:dbuser:d-1/other", false},
+           {"arn:aws:redshift:us-west-2:999999999999:dbuser:a-1/u", false}}) {
+    Request r = ServiceRequest("redshift.us-west-2.amazonaws.com", id);
+    EXPECT_EQ(Authorize(r, like.get(), {}).effect == Effect::kAllowed, in) << id;
+    EXPECT_EQ(Authorize(r, not_like.get(), {}).effect == Effect::kAllowed, !in) << id;
+  }
+  // The variable value is matched on its own: with the tag it resolves, without it it cannot.
+  Request tagged = ServiceRequest("redshift.us-west-2.amazonaws.com",
+                                  "arn:aws:redshift:us-west-2:123456789012:dbuser:z*/u");
+  tagged.context.Set("aws:PrincipalTag/c", {"z*"}, false);
+  EXPECT_EQ(Authorize(tagged, like.get(), {}).effect, Effect::kAllowed);  // literal `z*` (V7)
+}
+
 }  // namespace
 }  // namespace redtrust

@@ -259,3 +259,25 @@ TEST(WildcardPattern, AgreesWithGlobMatchOnRandomInputs) {
 
 }  // namespace
 }  // namespace redtrust
+
+namespace redtrust {
+namespace {
+
+TEST(WildcardSet, AgreesWithGlobMatchOnEveryPattern) {
+  const std::vector<std::string> patterns = {
+      "arn:aws:redshift:*:123456789012:dbuser:my-cluster/user?", "exact", "pre*", "*suf",
+      "a*b*c", "x?y*z", "*.amazonaws.com"};
+  WildcardSet set(patterns, /*ignore_case=*/false);
+  EXPECT_TRUE(set.uses_regex_set());
+  for (const std::string text :
+       {"arn:aws:redshift:us-west-2:123456789012:dbuser:my-cluster/user1", "exact", "prefix",
+        "the suf", "aXbYc", "x1y2z", "redshift.amazonaws.com", "nothing", "",
+        "arn:aws:redshift:us-west-2:123456789012:dbuser:my-cluster/user10"}) {
+    bool any = false;
+    for (const std::string& p : patterns) any = any || GlobMatch(p, text, false);
+    EXPECT_EQ(set.MatchesAny(text), any) << text;
+  }
+}
+
+}  // namespace
+}  // namespace redtrust
