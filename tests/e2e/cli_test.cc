@@ -6,32 +6,29 @@
 // directory (so fixture paths print as `fixtures/redshift-guide/...`) and a time limit: a hang
 // is a failure, not a stuck test. Big inputs (10 MB, 10,000 statements, 100,000 nesting levels)
 // are generated here at run time.
-#include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cctype>
-#include <chrono>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
-extern char** environ;
+#include "../support/run_binary.h"
 
 namespace {
 
 namespace fs = std::filesystem;
+using redtrust::testing_support::Lines;
+using redtrust::testing_support::ReadFile;
+using redtrust::testing_support::RunBinary;
+using redtrust::testing_support::RunResult;
+using redtrust::testing_support::WriteFile;
 using ::testing::AnyOf;
 using ::testing::Contains;
 using ::testing::ContainsRegex;
@@ -46,40 +43,6 @@ const char kGuideDir[] = "fixtures/redshift-guide";
 
 // ---------------------------------------------------------------------------------------------
 // Running the binary
-
-struct RunResult {
-  int exit_code = -1;  // -1 when killed by a signal or timed out
-  int signal = 0;
-  bool timed_out = false;
-  std::string out;
-  std::string err;
-};
-
-std::ostream& operator<<(std::ostream& os, const RunResult& r) {
-  os << "exit " << r.exit_code;
-  if (r.signal) os << " signal " << r.signal;
-  if (r.timed_out) os << " (timed out)";
-  auto clip = [](const std::string& s) { return s.size() > 2000 ? s.substr(0, 2000) + "..." : s; };
-  return os << "\n--- stdout ---\n" << clip(r.out) << "\n--- stderr ---\n" << clip(r.err);
-}
-
-std::string ReadFile(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-void WriteFile(const fs::path& p, std::string_view text) {
-  std::ofstream out(p, std::ios::binary | std::ios::trunc);
-  out.write(text.data(), static_cast<std::streamsize>(text.size()));
-  ASSERT_TRUE(out.good()) << "cannot write " << p;
-}
-
-std::vector<std::string> Lines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
 
 class CliTest : public ::testing::Test {
  protected:
@@ -113,64 +76,7 @@ class CliTest : public ::testing::Test {
   RunResult Run(const std::vector<std::string>& args, std::string_view stdin_text = "",
                 std::vector<std::string> extra_env = {}, const std::string& program = kBin,
                 double timeout_s = 20) {
-    RunResult r;
-    const std::string in_path = Temp("_stdin").string();
-    const std::string out_path = Temp("_stdout").string();
-    const std::string err_path = Temp("_stderr").string();
-    WriteFile(in_path, stdin_text);
-
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, in_path.c_str(), O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&fa, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addchdir_np(&fa, kSourceDir);
-
-    std::vector<std::string> argv_s = {program};
-    argv_s.insert(argv_s.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& a : argv_s) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    std::vector<std::string> env_s;
-    for (char** e = environ; *e; ++e) {
-      std::string_view kv(*e);
-      bool overridden = false;  // extra_env wins over an inherited variable of the same name
-      for (const auto& x : extra_env) {
-        overridden |= kv.substr(0, kv.find('=') + 1) == x.substr(0, x.find('=') + 1);
-      }
-      if (!overridden) env_s.emplace_back(kv);
-    }
-    env_s.insert(env_s.end(), extra_env.begin(), extra_env.end());
-    std::vector<char*> envp;
-    for (auto& e : env_s) envp.push_back(e.data());
-    envp.push_back(nullptr);
-
-    pid_t pid = 0;
-    int rc = posix_spawn(&pid, program.c_str(), &fa, nullptr, argv.data(), envp.data());
-    posix_spawn_file_actions_destroy(&fa);
-    if (rc != 0) {
-      ADD_FAILURE() << "posix_spawn " << program << ": " << strerror(rc);
-      return r;
-    }
-    const auto deadline = std::chrono::steady_clock::now() +
-                          std::chrono::milliseconds(static_cast<int>(timeout_s * 1000));
-    int status = 0;
-    for (;;) {
-      pid_t w = waitpid(pid, &status, WNOHANG);
-      if (w == pid) break;
-      if (std::chrono::steady_clock::now() > deadline) {
-        kill(pid, SIGKILL);
-        waitpid(pid, &status, 0);
-        r.timed_out = true;
-        break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
-    if (WIFEXITED(status) && !r.timed_out) r.exit_code = WEXITSTATUS(status);
-    if (WIFSIGNALED(status)) r.signal = WTERMSIG(status);
-    r.out = ReadFile(out_path);
-    r.err = ReadFile(err_path);
-    return r;
+    return RunBinary(program, args, kSourceDir, tmp_, stdin_text, extra_env, timeout_s);
   }
 
   // `redtrust can` for the guide's cluster and account.

@@ -5,34 +5,30 @@
 // codes (replay: 0 all evaluated, 2 any record not evaluated or bad input; can: 0 allowed,
 // 1 denied, 2 bad input).
 //
-// Self-contained (its own spawn helper, same approach as cli_test.cc): every child runs with
-// stdin/stdout/stderr redirected to files in a per-test temporary directory, the source tree as
-// its working directory, and a time limit.
-#include <fcntl.h>
+// Runs the binary through the shared harness in tests/support/run_binary.h (as cli_test.cc
+// does): every child runs with stdin/stdout/stderr redirected to files in a per-test temporary
+// directory, the source tree as its working directory, and a time limit.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <chrono>
-#include <cstring>
+#include <cctype>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
-extern char** environ;
+#include "../support/run_binary.h"
 
 namespace {
 
 namespace fs = std::filesystem;
+using redtrust::testing_support::Lines;
+using redtrust::testing_support::ReadFile;
+using redtrust::testing_support::RunBinary;
+using redtrust::testing_support::RunResult;
+using redtrust::testing_support::WriteFile;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
@@ -44,40 +40,6 @@ const char kGuideWorld[] = "fixtures/worlds/redshift-guide";
 const char kGuideLog[] = "fixtures/worlds/redshift-guide/log.jsonl";
 const char kScenarioWorld[] = "fixtures/worlds/scenarios";
 const char kScenarioScript[] = "fixtures/worlds/scenarios/log.sql";
-
-struct RunResult {
-  int exit_code = -1;  // -1 when killed by a signal or timed out
-  int signal = 0;
-  bool timed_out = false;
-  std::string out;
-  std::string err;
-};
-
-std::ostream& operator<<(std::ostream& os, const RunResult& r) {
-  os << "exit " << r.exit_code;
-  if (r.signal) os << " signal " << r.signal;
-  if (r.timed_out) os << " (timed out)";
-  auto clip = [](const std::string& s) { return s.size() > 4000 ? s.substr(0, 4000) + "..." : s; };
-  return os << "\n--- stdout ---\n" << clip(r.out) << "\n--- stderr ---\n" << clip(r.err);
-}
-
-std::string ReadFile(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-void WriteFile(const fs::path& p, std::string_view text) {
-  std::ofstream out(p, std::ios::binary | std::ios::trunc);
-  out.write(text.data(), static_cast<std::streamsize>(text.size()));
-  ASSERT_TRUE(out.good()) << "cannot write " << p;
-}
-
-std::vector<std::string> Lines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
 
 // id -> expectation, from a world's expected.jsonl.
 std::map<std::string, json> Expectations(const std::string& world_dir) {
@@ -118,48 +80,7 @@ class ReplayCliTest : public ::testing::Test {
 
   // Runs `redtrust args...` in the source dir, with a time limit.
   RunResult Run(const std::vector<std::string>& args, double timeout_s = 30) {
-    RunResult r;
-    const std::string in_path = (tmp_ / "_stdin").string();
-    const std::string out_path = (tmp_ / "_stdout").string();
-    const std::string err_path = (tmp_ / "_stderr").string();
-    WriteFile(in_path, "");
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, in_path.c_str(), O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&fa, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addchdir_np(&fa, kSourceDir);
-    std::vector<std::string> argv_s = {kBin};
-    argv_s.insert(argv_s.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& a : argv_s) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    pid_t pid = 0;
-    int rc = posix_spawn(&pid, kBin, &fa, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&fa);
-    if (rc != 0) {
-      ADD_FAILURE() << "posix_spawn " << kBin << ": " << strerror(rc);
-      return r;
-    }
-    const auto deadline = std::chrono::steady_clock::now() +
-                          std::chrono::milliseconds(static_cast<int>(timeout_s * 1000));
-    int status = 0;
-    for (;;) {
-      pid_t w = waitpid(pid, &status, WNOHANG);
-      if (w == pid) break;
-      if (std::chrono::steady_clock::now() > deadline) {
-        kill(pid, SIGKILL);
-        waitpid(pid, &status, 0);
-        r.timed_out = true;
-        break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
-    if (WIFEXITED(status) && !r.timed_out) r.exit_code = WEXITSTATUS(status);
-    if (WIFSIGNALED(status)) r.signal = WTERMSIG(status);
-    r.out = ReadFile(out_path);
-    r.err = ReadFile(err_path);
-    return r;
+    return RunBinary(kBin, args, kSourceDir, tmp_, "", {}, timeout_s);
   }
 
   fs::path tmp_;
