@@ -78,7 +78,10 @@ Outcome NotEvaluated(Outcome o, std::string why) {
 // cmd_replay.cc Decide(): unknown cluster, parse errors, exactly one COPY/UNLOAD, then replay.
 Outcome Decide(const World& world, Outcome o, const std::string& where) {
   const Cluster* c = world.FindCluster(o.cluster);
-  if (!c) return NotEvaluated(std::move(o), where + ": unknown cluster `" + o.cluster + "`");
+  if (!c) {
+    std::string why = where + ": unknown cluster `" + o.cluster + "`";  // before o is moved
+    return NotEvaluated(std::move(o), std::move(why));
+  }
   SqlScript script = ParseSqlScript(o.sql);
   if (!script.errors.empty()) {
     std::string why = where + ": in sql at " + FormatSqlError(script.errors.front());
