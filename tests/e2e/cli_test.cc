@@ -678,12 +678,71 @@ TEST_F(CliTest, EvalMissingFile) {
 // 5. `redtrust lint`
 
 TEST_F(CliTest, LintCleanFilesExitZero) {
-  RunResult r = Run({"lint", GuidePath("trust-plain.json"), GuidePath("trust-externalid.json"),
-                     GuidePath("trust-regional.json")});
+  // The guide's three policies are valid; only trust-externalid.json has the ExternalId guard,
+  // so the other two get a security finding unless --no-security.
+  RunResult r = Run({"lint", "--no-security", GuidePath("trust-plain.json"),
+                     GuidePath("trust-externalid.json"), GuidePath("trust-regional.json")});
   EXPECT_EQ(r.exit_code, 0) << r;
   EXPECT_EQ(r.out, "") << r;
-  RunResult k = Run({"lint", "--kind", "trust", GuidePath("trust-plain.json")});
+  RunResult k = Run({"lint", "--kind", "trust", GuidePath("trust-externalid.json")});
   EXPECT_EQ(k.exit_code, 0) << k;
+  EXPECT_EQ(k.out, "") << k;
+}
+
+TEST_F(CliTest, LintSecurityFindings) {
+  RunResult r = Run({"lint", GuidePath("trust-plain.json"), GuidePath("trust-externalid.json"),
+                     GuidePath("trust-regional.json")});
+  EXPECT_EQ(r.exit_code, 1) << r;
+  auto lines = Lines(r.out);
+  ASSERT_EQ(lines.size(), 2u) << r;
+  EXPECT_THAT(lines[0], StartsWith(GuidePath("trust-plain.json") +
+                                   ":7:20: warning: security.redshift_no_confused_deputy_guard: "
+                                   "`redshift.amazonaws.com` may assume the role with no "
+                                   "`sts:ExternalId` condition"))
+      << r;
+  EXPECT_THAT(lines[0], HasSubstr("(restrict `sts:ExternalId`")) << r;
+  EXPECT_THAT(lines[1], StartsWith(GuidePath("trust-regional.json") +
+                                   ":8:11: warning: security.redshift_no_confused_deputy_guard: "))
+      << r;
+  // Validation findings and security findings together, sorted by position.
+  std::string p = TempFile("risky.json", R"({
+  "Version": "2012-10-17",
+  "Statement": [
+    {"Sid": "Any", "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"},
+    {
+      "Effect": "Allow",
+      "Principal": {"Service": "redshift.amazonaws.com"},
+      "Action": "sts:AssumeRole",
+      "Condition": {
+        "StringLike": {"sts:ExternalId": "arn:aws:redshift:us-west-2:123456789012:dbuser:my-cluster/Alice"},
+        "IpAddress": {"aws:SourceIp": "10.0.0.0/8"}
+      }
+    }
+  ]
+}
+)");
+  RunResult s = Run({"lint", p});
+  EXPECT_EQ(s.exit_code, 1) << s;
+  auto got = Lines(s.out);
+  ASSERT_EQ(got.size(), 4u) << s;
+  EXPECT_THAT(got[0], StartsWith(p + ":4:60: warning: security.any_principal_without_condition: "))
+      << s;
+  // Same position: sorted by code.
+  EXPECT_THAT(got[1], StartsWith(p + ":10:42: warning: security.external_id_uppercase_user: "))
+      << s;
+  EXPECT_THAT(got[2], StartsWith(p + ":10:42: info: security.like_without_wildcard: ")) << s;
+  EXPECT_THAT(got[3], StartsWith(p + ":11:23: warning: security.key_redshift_never_sends: ")) << s;
+  RunResult quiet = Run({"lint", "--no-security", p});
+  EXPECT_EQ(quiet.exit_code, 0) << quiet;
+  EXPECT_EQ(quiet.out, "") << quiet;
+  // Not for identity/resource policies, and not for a policy with errors.
+  EXPECT_EQ(Run({"lint", "--kind", "resource", GuidePath("trust-plain.json")}).exit_code, 1);
+  std::string bad = TempFile("bad-effect.json", R"({"Version": "2012-10-17", "Statement": [
+  {"Effect": "allow", "Principal": {"Service": "redshift.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+)");
+  RunResult b = Run({"lint", bad});
+  EXPECT_EQ(b.exit_code, 1) << b;
+  EXPECT_THAT(b.out, Not(HasSubstr("security."))) << b;
 }
 
 TEST_F(CliTest, LintFindingsFormat) {
@@ -701,7 +760,7 @@ TEST_F(CliTest, LintFindingsFormat) {
   ]
 }
 )");
-  RunResult r = Run({"lint", GuidePath("trust-plain.json"), bad});
+  RunResult r = Run({"lint", GuidePath("trust-externalid.json"), bad});
   EXPECT_EQ(r.exit_code, 1) << r;
   auto lines = Lines(r.out);
   ASSERT_GE(lines.size(), 4u) << r;  // Sid, Effect, Resource, operator
@@ -755,8 +814,16 @@ TEST_F(CliTest, LintUnreadableInputExitsTwo) {
 }
 
 TEST_F(CliTest, LintStdin) {
-  const std::string text = ReadFile(std::string(kSourceDir) + "/" + GuidePath("trust-plain.json"));
+  const std::string text =
+      ReadFile(std::string(kSourceDir) + "/" + GuidePath("trust-externalid.json"));
   EXPECT_EQ(Run({"lint", "-"}, text).exit_code, 0);
+  const std::string plain =
+      ReadFile(std::string(kSourceDir) + "/" + GuidePath("trust-plain.json"));
+  RunResult s = Run({"lint", "-"}, plain);
+  EXPECT_EQ(s.exit_code, 1) << s;
+  EXPECT_THAT(s.out, StartsWith("-:7:20: warning: security.redshift_no_confused_deputy_guard: "))
+      << s;
+  EXPECT_EQ(Run({"lint", "--no-security", "-"}, plain).exit_code, 0);
   RunResult r =
       Run({"lint", "-"}, R"({"Statement": {"Effect": "Allow", "Action": "sts:AssumeRole"}})");
   EXPECT_EQ(r.exit_code, 1) << r;
@@ -788,6 +855,7 @@ TEST_F(CliTest, HelpAndVersion) {
   RunResult lh = Run({"lint", "--help"});
   EXPECT_EQ(lh.exit_code, 0) << lh;
   EXPECT_THAT(lh.out, HasSubstr("--kind")) << lh;
+  EXPECT_THAT(lh.out, HasSubstr("--no-security")) << lh;
 
   RunResult v = Run({"--version"});
   EXPECT_EQ(v.exit_code, 0) << v;

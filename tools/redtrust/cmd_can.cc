@@ -10,6 +10,7 @@
 #include "engine/policy/arn.h"
 #include "engine/policy/reader.h"
 #include "engine/sts/assume_role.h"
+#include "tools/redtrust/can_request.h"
 #include "tools/redtrust/commands.h"
 #include "tools/redtrust/common.h"
 #include "tools/redtrust/replay_output.h"
@@ -67,21 +68,12 @@ int RunCanWorld(const CanArgs& a) {
     return kExitBadInput;
   }
   // A role by ARN (or chain 'a,b'), or by name among the cluster account's roles.
-  std::string role = a.role;
-  if (role.rfind("arn:", 0) != 0) {
-    std::vector<const sim::Role*> found;
-    for (const sim::Role* r : world->FindRolesByName(role)) {
-      if (r->account == cluster->account) found.push_back(r);
-    }
-    if (found.empty()) found = world->FindRolesByName(role);
-    if (found.size() != 1) {
-      PrintError("--role `" + role + "`: " +
-                 (found.empty() ? std::string("no role of that name in the world")
-                                : "several roles have that name; give the ARN"));
-      return kExitBadInput;
-    }
-    role = found.front()->arn;
+  auto resolved = ResolveWorldRole(*world, *cluster, a.role);
+  if (!resolved.ok()) {
+    PrintError("--" + resolved.status().message());
+    return kExitBadInput;
   }
+  const std::string role = *resolved;
   std::vector<sim::AssumeRoleCommand> commands;
   if (a.for_command == "copy" || a.for_command == "all") commands.push_back(sim::AssumeRoleCommand::kCopy);
   if (a.for_command == "unload" || a.for_command == "all") commands.push_back(sim::AssumeRoleCommand::kUnload);
@@ -212,21 +204,13 @@ int RunCan(const CanArgs& a) {
   }
 
   // ---- The request Redshift makes (reference §5 hop 1, R1).
-  Request req;
-  auto caller = ParseServiceCaller("redshift." + a.region + ".amazonaws.com");
-  if (!caller.ok()) {
-    PrintError(caller.status().message());
+  auto built = RedshiftAssumeRoleRequest(a.region, a.account, a.cluster, a.user, role_arn, *now);
+  if (!built.ok()) {
+    PrintError(built.status().message());
     return kExitBadInput;
   }
-  req.caller = std::move(*caller);
-  req.action = "sts:AssumeRole";
-  req.resource = role_arn;
-  auto role_parts = SplitArn(role_arn);
-  req.resource_partition = std::string(role_parts->partition);
-  req.resource_account = std::string(role_parts->account);
-  req.now_micros = *now;
+  Request req = std::move(*built);
   const std::string external_id = RedshiftDbUserArn(a.region, a.account, a.cluster, a.user);
-  req.context.Set("sts:ExternalId", {external_id}, false);
   std::map<std::string, std::vector<std::string>> extra;
   for (const std::string& kv : a.context) {
     size_t eq = kv.find('=');

@@ -1,8 +1,10 @@
-// `redtrust lint FILE... [--kind trust|identity|resource]`: validation findings.
+// `redtrust lint FILE... [--kind trust|identity|resource] [--no-security]`: validation findings,
+// and for trust policies that parse without errors, security findings (security_lint.h).
 #include <CLI/CLI.hpp>
 #include <iostream>
 
 #include "engine/policy/reader.h"
+#include "engine/policy/security_lint.h"
 #include "tools/redtrust/commands.h"
 #include "tools/redtrust/common.h"
 
@@ -14,6 +16,7 @@ struct LintArgs {
   std::vector<std::string> files;
   std::string kind = "trust";
   size_t max_policy_chars = 2048;
+  bool no_security = false;
 };
 
 int RunLint(const LintArgs& a) {
@@ -31,6 +34,10 @@ int RunLint(const LintArgs& a) {
       continue;
     }
     ParsedPolicy parsed = ParsePolicy(*text, kind, vo);
+    if (kind == PolicyKind::kTrust && !a.no_security && parsed.ok()) {
+      LintTrustPolicySecurity(parsed.doc, &parsed.diagnostics);
+      SortDiagnostics(parsed.diagnostics);
+    }
     for (const Diagnostic& d : parsed.diagnostics) {
       std::cout << FormatDiagnostic(file, d) << "\n";
       findings = true;
@@ -49,12 +56,15 @@ void AddLintCommand(CLI::App& app, int* exit_code) {
   CLI::App* c = app.add_subcommand(
       "lint",
       "Validate policies: findings as FILE:LINE:COLUMN: severity: code: message.\n"
+      "Trust policies without errors also get security findings (security.*).\n"
       "Exit 0 clean, 1 findings, 2 unreadable input. Codes: docs/diagnostics.md.");
   c->add_option("files", args->files, "Policy files (- for stdin)")->required();
   c->add_option("--kind", args->kind, "Policy kind: trust (default), identity or resource")
       ->check(CLI::IsMember({"trust", "identity", "resource"}));
   c->add_option("--max-policy-chars", args->max_policy_chars,
                 "Size quota in characters without white space (default 2048)");
+  c->add_flag("--no-security", args->no_security,
+              "Print only validation findings, not the security.* findings of trust policies");
   c->callback([args, exit_code] { *exit_code = RunLint(*args); });
 }
 

@@ -12,6 +12,7 @@ void AddCanCommand(CLI::App& app, int* exit_code);
 void AddEvalCommand(CLI::App& app, int* exit_code);
 void AddLintCommand(CLI::App& app, int* exit_code);
 void AddReplayCommand(CLI::App& app, int* exit_code);
+void AddTestCommand(CLI::App& app, int* exit_code);
 
 }  // namespace redtrust::cli
 

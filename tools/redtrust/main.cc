@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   redtrust::cli::AddEvalCommand(app, &exit_code);
   redtrust::cli::AddLintCommand(app, &exit_code);
   redtrust::cli::AddReplayCommand(app, &exit_code);
+  redtrust::cli::AddTestCommand(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
