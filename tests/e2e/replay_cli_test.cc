@@ -26,7 +26,6 @@ namespace {
 namespace fs = std::filesystem;
 using redtrust::testing_support::Lines;
 using redtrust::testing_support::ReadFile;
-using redtrust::testing_support::RunBinary;
 using redtrust::testing_support::RunResult;
 using redtrust::testing_support::WriteFile;
 using ::testing::HasSubstr;
@@ -34,7 +33,6 @@ using ::testing::Not;
 using ::testing::StartsWith;
 using json = nlohmann::json;
 
-const char kBin[] = REDTRUST_BIN_DIR "/redtrust";
 const char kSourceDir[] = REDTRUST_SOURCE_DIR;
 const char kGuideWorld[] = "fixtures/worlds/redshift-guide";
 const char kGuideLog[] = "fixtures/worlds/redshift-guide/log.jsonl";
@@ -53,38 +51,7 @@ std::map<std::string, json> Expectations(const std::string& world_dir) {
   return out;
 }
 
-class ReplayCliTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    std::string name = std::string(info->test_suite_name()) + "_" + info->name();
-    for (char& c : name) {
-      if (!isalnum(static_cast<unsigned char>(c))) c = '_';
-    }
-    tmp_ = fs::path(::testing::TempDir()) /
-           ("redtrust_replay_e2e_" + std::to_string(getpid()) + "_" + name);
-    fs::remove_all(tmp_);
-    fs::create_directories(tmp_);
-    ASSERT_TRUE(fs::exists(kBin)) << kBin << " is not built";
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(tmp_, ec);
-  }
-
-  std::string TempFile(const std::string& name, std::string_view text) {
-    fs::path p = tmp_ / name;
-    WriteFile(p, text);
-    return p.string();
-  }
-
-  // Runs `redtrust args...` in the source dir, with a time limit.
-  RunResult Run(const std::vector<std::string>& args, double timeout_s = 30) {
-    return RunBinary(kBin, args, kSourceDir, tmp_, "", {}, timeout_s);
-  }
-
-  fs::path tmp_;
-};
+class ReplayCliTest : public redtrust::testing_support::BinaryTest {};
 
 // The table's columns are fixed-width: ID(24) USER(12) CLUSTER(14) COMMAND(8) RESULT(6)
 // GATE(16) MESSAGE; each separated by one space.

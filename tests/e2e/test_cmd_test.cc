@@ -20,46 +20,17 @@ namespace {
 namespace fs = std::filesystem;
 using redtrust::testing_support::Lines;
 using redtrust::testing_support::ReadFile;
-using redtrust::testing_support::RunBinary;
 using redtrust::testing_support::RunResult;
 using redtrust::testing_support::WriteFile;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using json = nlohmann::json;
 
-const char kBin[] = REDTRUST_BIN_DIR "/redtrust";
 const char kSourceDir[] = REDTRUST_SOURCE_DIR;
 
 std::string Fixture(const std::string& rel) { return std::string(kSourceDir) + "/" + rel; }
 
-class TestCmdTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    std::string name = std::string(info->test_suite_name()) + "_" + info->name();
-    for (char& c : name) {
-      if (!isalnum(static_cast<unsigned char>(c))) c = '_';
-    }
-    tmp_ = fs::path(::testing::TempDir()) /
-           ("redtrust_test_e2e_" + std::to_string(getpid()) + "_" + name);
-    fs::remove_all(tmp_);
-    fs::create_directories(tmp_);
-    ASSERT_TRUE(fs::exists(kBin)) << kBin << " is not built";
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(tmp_, ec);
-  }
-  std::string TempFile(const std::string& name, std::string_view text) {
-    fs::path p = tmp_ / name;
-    WriteFile(p, text);
-    return p.string();
-  }
-  RunResult Run(const std::vector<std::string>& args, double timeout_s = 30) {
-    return RunBinary(kBin, args, kSourceDir, tmp_, "", {}, timeout_s);
-  }
-  fs::path tmp_;
-};
+class TestCmdTest : public redtrust::testing_support::BinaryTest {};
 
 // A trust-policy suite with one passing and (optionally) one failing case.
 std::string TrustSuite(bool with_failure) {

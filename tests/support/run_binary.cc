@@ -110,4 +110,34 @@ RunResult RunBinary(const std::string& program, const std::vector<std::string>& 
   return r;
 }
 
+void BinaryTest::SetUp() {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  std::string name = std::string(info->test_suite_name()) + "_" + info->name();
+  for (char& c : name) {
+    if (!isalnum(static_cast<unsigned char>(c))) c = '_';
+  }
+  tmp_ = std::filesystem::path(::testing::TempDir()) /
+         ("redtrust_e2e_" + std::to_string(getpid()) + "_" + name);
+  std::filesystem::remove_all(tmp_);
+  std::filesystem::create_directories(tmp_);
+  ASSERT_TRUE(std::filesystem::exists(REDTRUST_BIN_DIR "/redtrust"))
+      << REDTRUST_BIN_DIR "/redtrust is not built";
+}
+
+void BinaryTest::TearDown() {
+  std::error_code ec;
+  std::filesystem::remove_all(tmp_, ec);
+}
+
+std::string BinaryTest::TempFile(const std::string& name, std::string_view text) {
+  std::filesystem::path p = tmp_ / name;
+  WriteFile(p, text);
+  return p.string();
+}
+
+RunResult BinaryTest::Run(const std::vector<std::string>& args, double timeout_s) {
+  return RunBinary(REDTRUST_BIN_DIR "/redtrust", args, REDTRUST_SOURCE_DIR, tmp_, "", {},
+                   timeout_s);
+}
+
 }  // namespace redtrust::testing_support

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <filesystem>
+
+#include <gtest/gtest.h>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -39,5 +41,20 @@ RunResult RunBinary(const std::string& program, const std::vector<std::string>& 
                     const std::filesystem::path& work_dir, const std::filesystem::path& io_dir,
                     std::string_view stdin_text = "",
                     const std::vector<std::string>& extra_env = {}, double timeout_s = 20);
+
+// A test that runs the built `redtrust` (REDTRUST_BIN_DIR) from the source tree
+// (REDTRUST_SOURCE_DIR), with a fresh temporary directory per test for inputs and the child's
+// stdin/stdout/stderr files.
+class BinaryTest : public ::testing::Test {
+ protected:
+  void SetUp() override;
+  void TearDown() override;
+  // Writes `text` to a file in the test's temporary directory and returns its path.
+  std::string TempFile(const std::string& name, std::string_view text);
+  // Runs `redtrust args...` in the source directory, with a time limit.
+  RunResult Run(const std::vector<std::string>& args, double timeout_s = 30);
+
+  std::filesystem::path tmp_;
+};
 
 }  // namespace redtrust::testing_support
