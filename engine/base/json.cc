@@ -500,15 +500,9 @@ class Parser {
       } else if (!ParseValue(item, 2)) {
         return false;
       }
-      SkipWhitespace();
-      if (i_ < size_ && data_[i_] == ']') {
-        ++i_;
-        v->end_offset = i_;
-        return true;
-      }
-      if (i_ >= size_ || data_[i_] != ',') return FailUnexpected(i_, ", expected `,` or `]`");
-      ++i_;
-      SkipWhitespace();
+      bool done = false;
+      if (!AfterElement(']', v, &done)) return false;
+      if (done) return true;
     }
   }
 
@@ -547,6 +541,27 @@ class Parser {
     return FailUnexpected(i_, ", expected `}`");
   }
 
+  // After an element of an array or object: `close` ends the container (sets end_offset and
+  // *done), `,` continues and leaves the next element's first byte at i_ (a trailing comma
+  // before `close` is an error). False on a syntax error.
+  bool AfterElement(char close, JsonValue* v, bool* done) {
+    const char* expected = close == ']' ? ", expected `,` or `]`" : ", expected `,` or `}`";
+    SkipWhitespace();
+    if (i_ >= size_) return FailUnexpected(i_, expected);
+    if (data_[i_] == close) {
+      ++i_;
+      v->end_offset = i_;
+      *done = true;
+      return true;
+    }
+    if (data_[i_] != ',') return FailUnexpected(i_, expected);
+    const SourcePos comma = PosAt(i_);
+    ++i_;
+    SkipWhitespace();
+    if (i_ < size_ && data_[i_] == close) return Fail(comma, "trailing comma is not allowed");
+    return true;
+  }
+
   // REQUIRES: data_[i_] == '['.
   bool ParseArray(JsonValue* v, int depth) {
     if (depth >= max_depth_) return FailTooDeep(i_);
@@ -568,28 +583,11 @@ class Parser {
     for (;;) {
       items.emplace_back();
       if (!ParseValue(&items.back(), depth + 1)) return fail();
-      SkipWhitespace();
-      if (i_ >= size_) {
-        FailUnexpected(i_, ", expected `,` or `]`");
-        return fail();
-      }
-      const char c = data_[i_];
-      if (c == ']') {
-        ++i_;
-        v->end_offset = i_;
+      bool done = false;
+      if (!AfterElement(']', v, &done)) return fail();
+      if (done) {
         MoveOut(items, &v->items);
         return true;
-      }
-      if (c != ',') {
-        FailUnexpected(i_, ", expected `,` or `]`");
-        return fail();
-      }
-      const SourcePos comma = PosAt(i_);
-      ++i_;
-      SkipWhitespace();
-      if (i_ < size_ && data_[i_] == ']') {
-        Fail(comma, "trailing comma is not allowed");
-        return fail();
       }
     }
   }
@@ -638,28 +636,11 @@ class Parser {
       } else if (!ParseValue(&members.back().value, depth + 1)) {
         return fail();
       }
-      SkipWhitespace();
-      if (i_ >= size_) {
-        FailUnexpected(i_, ", expected `,` or `}`");
-        return fail();
-      }
-      const char c = data_[i_];
-      if (c == '}') {
-        ++i_;
-        v->end_offset = i_;
+      bool done = false;
+      if (!AfterElement('}', v, &done)) return fail();
+      if (done) {
         MoveOut(members, &v->members);
         return true;
-      }
-      if (c != ',') {
-        FailUnexpected(i_, ", expected `,` or `}`");
-        return fail();
-      }
-      const SourcePos comma = PosAt(i_);
-      ++i_;
-      SkipWhitespace();
-      if (i_ < size_ && data_[i_] == '}') {
-        Fail(comma, "trailing comma is not allowed");
-        return fail();
       }
     }
   }

@@ -241,11 +241,9 @@ std::string EvalSession::EvaluateLine(std::string_view line, uint64_t line_numbe
         errors.push_back({"request.invalid", c.status().message(),
                           JsonPointerAppend("/principal", m.key), at(m.value.pos)});
       } else {
+        // A caller of another partition is still evaluated: no principal entry matches across
+        // partitions (reference M11), so the answer is a deny.
         req.caller = std::move(*c);
-        if (req.caller.is_iam() && !req.resource_partition.empty() &&
-            req.caller.partition != req.resource_partition) {
-          // Partitions never cross (reference M11): no policy can match; still evaluated.
-        }
       }
     }
     if (context) {
