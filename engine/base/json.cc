@@ -176,6 +176,7 @@ class Parser {
       : data_(text.data()),
         size_(text.size()),
         max_depth_(std::min(options.max_depth, kHardMaxDepth)),
+        max_values_(options.max_values),
         reject_duplicates_(options.reject_duplicate_keys),
         deferred_keys_(options.deferred_keys) {}
 
@@ -261,6 +262,9 @@ class Parser {
   bool ParseValue(JsonValue* v, int depth) {
     if (i_ >= size_) return FailUnexpected(i_, ", expected a value");
     v->pos = PosAt(i_);
+    if (++values_ > max_values_) {
+      return Fail(i_, "more than " + std::to_string(max_values_) + " values", "json.too_many_values");
+    }
     switch (data_[i_]) {
       case '{':
         return ParseObject(v, depth);
@@ -669,6 +673,8 @@ class Parser {
   uint32_t line_ = 1;
   size_t line_start_ = 0;
   int max_depth_;
+  uint64_t max_values_;
+  uint64_t values_ = 0;
   bool reject_duplicates_;
   std::vector<std::string_view> deferred_keys_;
   ScratchStacks& scratch_ = ThreadScratch();

@@ -63,6 +63,11 @@ struct JsonOptions {
   int max_depth = 64;
   // Maximum text size in bytes. Default: 16 MiB.
   uint64_t max_bytes = 16u << 20;
+  // Maximum number of values (scalars, arrays and objects; keys are not counted; the contents
+  // of deferred objects are not built and do not count). Default: 1,000,000, about 130 MB of
+  // tree. More is an error ("json.too_many_values"): 16 MiB of `[1,1,1,...]` would otherwise
+  // build 8 million values (2 GB, ~10 s).
+  uint64_t max_values = 1'000'000;
   // Reject a second occurrence of a key in one object. Default: on (IAM grammar G13).
   bool reject_duplicate_keys = true;
   // Keys of the top-level object whose object values (or, for an array value, whose object
@@ -77,7 +82,7 @@ struct JsonError {
   SourcePos pos;        // where the problem is
   // Stable diagnostic code (docs/diagnostics.md): "json.syntax" (malformed text, including
   // invalid UTF-8 and empty input), "json.duplicate_key", "json.too_deep" (max_depth) or
-  // "json.too_large" (max_bytes).
+  // "json.too_large" (max_bytes) or "json.too_many_values" (max_values).
   std::string code = "json.syntax";
 };
 

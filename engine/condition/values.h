@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace redtrust {
 
@@ -66,8 +67,11 @@ std::optional<IpCidr> ParseCidr(std::string_view text);
 bool CidrContains(const IpCidr& cidr, const IpAddress& addr);
 
 // ---- Globs (C6, M1): `*` = any run of characters (also `/`, `:`, newline), `?` = exactly one
-// character (one UTF-8 code point), anchored at both ends. Linear-time in practice:
-// O(|pattern| * |text|) worst case, no recursion.
+// character (one UTF-8 code point), anchored at both ends. No recursion. Cost: a backtracking
+// match, O(|pattern| + |text|) for ordinary patterns; when it has re-scanned a few times that
+// much text (`*` followed by a long block that almost matches everywhere), a bit-parallel
+// set-based match, O(|text| * |pattern| / 64), finishes it: a 2,048-byte pattern against a
+// 1 MiB value takes about 0.1 s instead of 5 s (bench/limits_bench.cc, docs/limits.md).
 // Exact byte-level contract (WildcardPattern must agree with it on every input):
 //  - `*` matches any byte sequence, including invalid UTF-8;
 //  - `?` matches one ASCII byte, or one 2/3/4-byte sequence whose lead byte is C2-DF/E0-EF/
@@ -81,6 +85,21 @@ bool CidrContains(const IpCidr& cidr, const IpAddress& addr);
 // this syntax; the caller must compare such parts outside GlobMatch.
 bool GlobMatch(std::string_view pattern, std::string_view text, bool ignore_case);
 bool HasWildcard(std::string_view pattern);  // contains '*' or '?'
+
+// A glob given as parts, for patterns whose `*` and `?` characters may be literal: the text a
+// policy variable substitutes is never a wildcard (V7). Same semantics and cost as GlobMatch.
+struct GlobPart {
+  enum class Kind { kLiteral, kStar, kOne };
+  Kind kind = Kind::kLiteral;
+  std::string_view literal;  // kLiteral: bytes matched as they are (ASCII-folded with ignore_case)
+};
+bool GlobMatchParts(const std::vector<GlobPart>& parts, std::string_view text, bool ignore_case);
+
+// For tests: GlobMatch with the backtracking matcher's budget (bytes re-scanned after
+// backtracking) set to `budget`; 0 runs the set-based matcher alone.
+// The answer does not depend on the budget.
+bool GlobMatchWithBudget(std::string_view pattern, std::string_view text, bool ignore_case,
+                         size_t budget);
 
 // ASCII-only lower-casing (StringEqualsIgnoreCase per reference C6: simple per-character,
 // no Unicode case folding).

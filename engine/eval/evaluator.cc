@@ -172,46 +172,18 @@ bool ResolveTemplate(const Template& t, bool wildcards, KeyResolver& keys,
   return true;
 }
 
-size_t Utf8Len(unsigned char c) {
-  if (c < 0x80) return 1;
-  if ((c >> 5) == 0x6) return 2;
-  if ((c >> 4) == 0xE) return 3;
-  if ((c >> 3) == 0x1E) return 4;
-  return 1;
-}
-
-bool LitAt(std::string_view s, size_t at, std::string_view lit, bool ic) {
-  if (at + lit.size() > s.size()) return false;
-  std::string_view part = s.substr(at, lit.size());
-  return ic ? EqualsIgnoreCaseAscii(part, lit) : part == lit;
-}
-
-// Greedy glob over tokens with one backtrack point; O(|tokens| * |text|) worst case.
+// A glob over tokens: the substituted text is literal, `*` and `?` tokens are wildcards. Same
+// matcher as GlobMatch (values.h), so the same `?` rule and the same bounded cost.
 bool TokenGlob(const std::vector<GlobToken>& p, std::string_view s, bool ic) {
-  size_t pi = 0, si = 0;
-  size_t star_pi = std::string::npos, star_si = 0;
-  while (si < s.size()) {
-    if (pi < p.size() && p[pi].kind == GlobToken::kStar) {
-      star_pi = pi++;
-      star_si = si;
-      continue;
-    }
-    if (pi < p.size() && p[pi].kind == GlobToken::kOne) {
-      si += Utf8Len(static_cast<unsigned char>(s[si]));
-      ++pi;
-      continue;
-    }
-    if (pi < p.size() && LitAt(s, si, p[pi].lit, ic)) {
-      si += p[pi].lit.size();
-      ++pi;
-      continue;
-    }
-    if (star_pi == std::string::npos) return false;
-    pi = star_pi + 1;
-    si = ++star_si;
+  std::vector<GlobPart> parts;
+  parts.reserve(p.size());
+  for (const GlobToken& t : p) {
+    parts.push_back({t.kind == GlobToken::kStar  ? GlobPart::Kind::kStar
+                     : t.kind == GlobToken::kOne ? GlobPart::Kind::kOne
+                                                 : GlobPart::Kind::kLiteral,
+                     t.lit});
   }
-  while (pi < p.size() && p[pi].kind == GlobToken::kStar) ++pi;
-  return pi == p.size() && si == s.size();
+  return GlobMatchParts(parts, s, ic);
 }
 
 // Splits tokens at the first five literal colons into the six ARN segments (reference C12).

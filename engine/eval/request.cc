@@ -148,22 +148,35 @@ StatusOr<Caller> ParseFederatedCaller(std::string_view value) {
 
 void Context::Set(std::string_view key, std::vector<std::string> values, bool multivalued) {
   std::string lower = AsciiLower(key);
-  for (auto& e : entries_) {
-    if (e.key_lower == lower) {
-      e.key = std::string(key);
-      e.values = std::move(values);
-      e.multivalued = multivalued;
-      return;
-    }
+  if (const size_t at = Position(lower); at != kNone) {
+    ContextEntry& e = entries_[at];
+    e.key = std::string(key);
+    e.values = std::move(values);
+    e.multivalued = multivalued;
+    return;
   }
   entries_.push_back(ContextEntry{std::string(key), std::move(lower), std::move(values), multivalued});
+  if (entries_.size() == kIndexFrom) {
+    for (size_t i = 0; i < entries_.size(); ++i) index_.emplace(entries_[i].key_lower, i);
+  } else if (entries_.size() > kIndexFrom) {
+    index_.emplace(entries_.back().key_lower, entries_.size() - 1);
+  }
+}
+
+size_t Context::Position(std::string_view key_lower) const {
+  if (entries_.size() >= kIndexFrom) {
+    auto it = index_.find(std::string(key_lower));
+    return it == index_.end() ? kNone : it->second;
+  }
+  for (size_t i = 0; i < entries_.size(); ++i) {
+    if (entries_[i].key_lower == key_lower) return i;
+  }
+  return kNone;
 }
 
 const ContextEntry* Context::Find(std::string_view key_lower) const {
-  for (const auto& e : entries_) {
-    if (e.key_lower == key_lower) return &e;
-  }
-  return nullptr;
+  const size_t at = Position(key_lower);
+  return at == kNone ? nullptr : &entries_[at];
 }
 
 }  // namespace redtrust

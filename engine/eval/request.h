@@ -3,9 +3,11 @@
 #ifndef REDTRUST_ENGINE_EVAL_REQUEST_H_
 #define REDTRUST_ENGINE_EVAL_REQUEST_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/base/status.h"
@@ -63,14 +65,20 @@ struct ContextEntry {
 
 class Context {
  public:
-  // Adds or replaces a key.
+  // Adds or replaces a key. Cost: O(1) on average (see below).
   void Set(std::string_view key, std::vector<std::string> values, bool multivalued);
   // REQUIRES: key_lower is lower-case ASCII.
   const ContextEntry* Find(std::string_view key_lower) const;
   const std::vector<ContextEntry>& entries() const { return entries_; }
 
  private:
+  // A few keys (the usual request) are scanned; from kIndexFrom keys on, a hash index keeps Set
+  // and Find O(1), so a request with 100,000 keys costs its size, not its size squared.
+  static constexpr size_t kIndexFrom = 16;
+  static constexpr size_t kNone = ~size_t{0};
+  size_t Position(std::string_view key_lower) const;  // index in entries_, or kNone
   std::vector<ContextEntry> entries_;
+  std::unordered_map<std::string, size_t> index_;  // key_lower -> position in entries_
 };
 
 struct Request {

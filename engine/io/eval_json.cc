@@ -31,13 +31,19 @@ struct CacheEntry {
   Diagnostics errors;
 };
 
-// Maps a position relative to a policy that starts at `start` in a one-line input back into the
-// line. JSON Lines input has no raw newline inside a value, so only the column moves.
-SourcePos Shift(const SourcePos& rel, const SourcePos& start, uint64_t line_number) {
+// Maps a position relative to a piece of text (a request, a policy) that starts at `start` of the
+// whole input back into the input. On the piece's first line only the column moves; on later
+// lines (a pretty-printed HTTP body) only the line does. A JSON Lines line is one line.
+SourcePos Shift(const SourcePos& rel, const SourcePos& start) {
   if (!rel.known()) return rel;
   SourcePos p;
-  p.line = static_cast<uint32_t>(line_number);
-  p.column = start.column + rel.column - 1;
+  if (rel.line == 1) {
+    p.line = start.line;
+    p.column = start.column + rel.column - 1;
+  } else {
+    p.line = start.line + rel.line - 1;
+    p.column = rel.column;
+  }
   p.offset = start.offset + rel.offset;
   return p;
 }
@@ -105,14 +111,22 @@ std::string EvalSession::OversizeLine(uint64_t line_number, uint64_t length) con
 }
 
 std::string EvalSession::EvaluateLine(std::string_view line, uint64_t line_number, bool* is_error) {
+  Result r = EvaluateText(line, SourcePos{static_cast<uint32_t>(line_number), 1, 0},
+                          impl_->options.now_micros);
+  *is_error = r.is_error;
+  return std::move(r.json);
+}
+
+EvalSession::Result EvalSession::EvaluateText(std::string_view line, const SourcePos& line_start,
+                                              int64_t now_micros) {
   std::vector<LineError> errors;
   std::string id;
   bool have_id = false;
   Decision decision;
-  SourcePos line_start{static_cast<uint32_t>(line_number), 1, 0};
-  auto at = [&](const SourcePos& p) {  // a position inside the parsed line
+  auto at = [&](const SourcePos& p) {  // a position inside the parsed text
+    if (p.known()) return Shift(p, line_start);
     SourcePos q = p;
-    q.line = static_cast<uint32_t>(line_number);
+    q.line = line_start.line;
     return q;
   };
   // policy id -> where the policy starts in the line, for matched statements
@@ -251,8 +265,18 @@ std::string EvalSession::EvaluateLine(std::string_view line, uint64_t line_numbe
         errors.push_back({"request.invalid", "`context` must be an object of key -> value",
                           "/context", at(context->pos)});
       } else {
+        size_t context_values = 0;
         for (const JsonMember& m : context->members) {
           std::string path = JsonPointerAppend("/context", m.key);
+          context_values += m.value.is_array() ? m.value.items.size() : 1;
+          if (context_values > impl_->options.max_context_values) {
+            errors.push_back({"request.invalid",
+                              "`context` has more than " +
+                                  std::to_string(impl_->options.max_context_values) +
+                                  " values (docs/limits.md)",
+                              path, at(m.value.pos)});
+            break;
+          }
           std::vector<std::string> values;
           bool multi = false;
           bool ok = true;
@@ -282,7 +306,7 @@ std::string EvalSession::EvaluateLine(std::string_view line, uint64_t line_numbe
         }
       }
     }
-    req.now_micros = impl_->options.now_micros;
+    req.now_micros = now_micros;
     if (now) {
       std::optional<int64_t> t;
       if (now->is_string()) t = ParseDate(now->text);
@@ -317,7 +341,7 @@ std::string EvalSession::EvaluateLine(std::string_view line, uint64_t line_numbe
     std::vector<std::shared_ptr<const CacheEntry>> ips;
     auto add_policy_errors = [&](const CacheEntry& e, const SourcePos& start) {
       for (const Diagnostic& d : e.errors) {
-        errors.push_back({d.code, d.message, d.path, d.pos.known() ? Shift(d.pos, start, line_number) : at(start)});
+        errors.push_back({d.code, d.message, d.path, d.pos.known() ? Shift(d.pos, start) : at(start)});
       }
     };
     if (resource_policy) {
@@ -356,7 +380,10 @@ std::string EvalSession::EvaluateLine(std::string_view line, uint64_t line_numbe
     decision = Authorize(req, rp ? rp->policy.get() : nullptr, identity_ptrs);
   }();
 
-  *is_error = !errors.empty();
+  Result result;
+  result.is_error = !errors.empty();
+  result.allowed = !result.is_error && decision.effect == Effect::kAllowed;
+  const bool* is_error = &result.is_error;
   JsonWriter w;
   w.BeginObject().Key("id");
   if (have_id) w.String(id); else w.Null();
@@ -368,7 +395,7 @@ std::string EvalSession::EvaluateLine(std::string_view line, uint64_t line_numbe
       for (const auto& [pid, pos] : policy_starts) {
         if (pid == r.policy) start = pos;
       }
-      SourcePos p = Shift(r.pos, start, line_number);
+      SourcePos p = Shift(r.pos, start);
       w.BeginObject().Key("policy").String(r.policy).Key("index").Uint(r.index).Key("sid");
       if (r.sid.empty()) w.Null(); else w.String(r.sid);
       w.Key("line").Uint(p.line).Key("column").Uint(p.column).EndObject();
@@ -385,7 +412,8 @@ std::string EvalSession::EvaluateLine(std::string_view line, uint64_t line_numbe
         .EndObject();
   }
   w.EndArray().EndObject();
-  return w.Take();
+  result.json = w.Take();
+  return result;
 }
 
 }  // namespace redtrust

@@ -30,6 +30,7 @@
 #include <string>
 #include <string_view>
 
+#include "engine/base/diagnostic.h"
 #include "engine/policy/validate.h"
 
 namespace redtrust {
@@ -45,6 +46,10 @@ struct EvalSessionOptions {
   size_t policy_cache_entries = 4096;
   // Maximum bytes of one input line. Default: 1 MiB.
   size_t max_line_bytes = 1u << 20;
+  // Maximum number of values in a request's `context`, all keys together (an array counts its
+  // items). Default: 10,000 (AWS requests carry tens). More is an error (request.invalid), which
+  // bounds what a set operator can cost: request values x policy values.
+  size_t max_context_values = 10000;
 };
 
 class EvalSession {
@@ -62,6 +67,18 @@ class EvalSession {
   // The "error" output line for an input line longer than max_line_bytes, which the caller
   // did not keep in memory; `length` is its real length in bytes.
   std::string OversizeLine(uint64_t line_number, uint64_t length) const;
+
+  struct Result {
+    std::string json;       // the output object, as EvaluateLine returns it
+    bool is_error = false;  // decision "error"
+    bool allowed = false;   // decision "allowed"
+  };
+  // Evaluates one request whose text starts at `start` of a larger input that may span lines,
+  // such as an HTTP body holding a pretty-printed request or an array of them; positions in the
+  // output are in that input's coordinates. `now_micros` is the clock for a request without
+  // "now" (instead of the session's). Never throws.
+  // EvaluateLine(line, n, &e) is EvaluateText(line, {n, 1, 0}, options.now_micros).
+  Result EvaluateText(std::string_view text, const SourcePos& start, int64_t now_micros);
 
  private:
   struct Impl;

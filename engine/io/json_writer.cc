@@ -32,6 +32,18 @@ void AppendJsonString(std::string* out, std::string_view s) {
   out->push_back('"');
   size_t i = 0;
   while (i < s.size()) {
+    // A run of printable ASCII needing no escape goes out in one append (the common case).
+    size_t run = i;
+    while (run < s.size()) {
+      unsigned char p = s[run];
+      if (p < 0x20 || p >= 0x7F || p == '"' || p == '\\') break;
+      ++run;
+    }
+    if (run > i) {
+      out->append(s.data() + i, run - i);
+      i = run;
+      continue;
+    }
     unsigned char c = s[i];
     if (c >= 0x80) {
       size_t n = ValidUtf8At(s, i);

@@ -137,6 +137,20 @@ bool FindKeyPath(const JsonValue& v, uint64_t offset, const std::string& path, s
   return false;
 }
 
+// The number of values in `v` (itself included), counting no further than `limit` + 1.
+uint64_t CountValues(const JsonValue& v, uint64_t limit) {
+  uint64_t n = 1;
+  for (const JsonValue& item : v.items) {
+    if (n > limit) break;
+    n += CountValues(item, limit - n);
+  }
+  for (const JsonMember& m : v.members) {
+    if (n > limit) break;
+    n += CountValues(m.value, limit - n);
+  }
+  return n;
+}
+
 bool IsScalar(const JsonValue& v) {
   return v.kind == JsonValue::Kind::kString || v.kind == JsonValue::Kind::kNumber ||
          v.kind == JsonValue::Kind::kBool;
@@ -208,6 +222,15 @@ class PolicyReader {
       ReadStatement(v, path, 0, &doc->statements.back());
     } else if (v.is_array()) {
       doc->statement_was_array = true;
+      if (v.items.size() > kMaxPolicyStatements) {
+        const JsonValue& first_over = v.items[kMaxPolicyStatements];
+        Error("policy.too_many_statements",
+              "policy has " + std::to_string(v.items.size()) + " statements; the limit is " +
+                  std::to_string(kMaxPolicyStatements),
+              JsonPointerAppend(path, kMaxPolicyStatements), first_over.pos,
+              "split the policy (docs/limits.md)");
+        return;
+      }
       doc->statements.reserve(v.items.size());
       for (size_t i = 0; i < v.items.size(); ++i) {
         const JsonValue& item = v.items[i];
@@ -446,6 +469,13 @@ class PolicyReader {
 bool ReadPolicyFromJson(const JsonValue& value, std::string_view base_path,
                         std::string_view source_text, PolicyDocument* doc, Diagnostics* diags) {
   *doc = PolicyDocument();
+  if (CountValues(value, kMaxPolicyJsonValues) > kMaxPolicyJsonValues) {
+    diags->push_back(Diagnostic{Severity::kError, "json.too_many_values",
+                                "policy has more than " + std::to_string(kMaxPolicyJsonValues) +
+                                    " values (docs/limits.md)",
+                                std::string(base_path), value.pos, ""});
+    return false;
+  }
   // The value's own span: white space around it is insignificant anyway.
   const size_t begin =
       static_cast<size_t>(std::min<uint64_t>(value.pos.offset, source_text.size()));
@@ -460,7 +490,9 @@ bool ReadPolicy(std::string_view text, const JsonOptions& json_options, PolicyDo
                 Diagnostics* diags) {
   *doc = PolicyDocument();
   JsonValue root;
-  std::optional<JsonError> error = ParseJson(text, json_options, &root);
+  JsonOptions options = json_options;
+  options.max_values = std::min(options.max_values, kMaxPolicyJsonValues);
+  std::optional<JsonError> error = ParseJson(text, options, &root);
   if (error) {
     std::string path;
     if (error->code == "json.duplicate_key") {

@@ -21,6 +21,7 @@
 
 #include "engine/base/json.h"
 #include "engine/eval/compiled_policy.h"
+#include "engine/eval/request.h"
 #include "engine/policy/arn.h"
 #include "engine/policy/reader.h"
 #include "engine/policy/validate.h"
@@ -112,6 +113,10 @@ std::string Suggest(std::string_view word, const Range& candidates) {
 std::string Q(std::string_view s) { return "`" + SanitizeForMessage(s) + "`"; }
 
 std::string KindWithArticle(JsonValue::Kind k) { return JsonKindWithArticle(k); }
+
+bool EndsWith(std::string_view s, std::string_view suffix) {
+  return s.size() > suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
 
 std::string PosText(const SourcePos& p) {
   return std::to_string(p.line) + ":" + std::to_string(p.column);
@@ -300,6 +305,12 @@ class WorldBuilder {
   void LoadAccounts(const JsonValue& v);
   void LoadRoles(const JsonValue& v);
   void LoadUsers(const JsonValue& v);
+  void LoadServiceKeys(const JsonValue& v);
+  void LoadSessionKeys(const JsonValue& v);
+  // The id and secret of an access key object (users' keys, service and session keys); reports
+  // problems and returns false when the key is unusable.
+  bool LoadAccessKey(const JsonValue& kv, const std::string& kpath, std::string_view what,
+                     bool secret_required, AccessKey* key);
   void LoadKmsKeys(const JsonValue& v);
   void LoadBuckets(const JsonValue& v);
   void LoadClusters(const JsonValue& v);
@@ -363,8 +374,8 @@ std::shared_ptr<World> WorldBuilder::Build(const std::string& path) {
     return nullptr;
   }
   if (!Object(root, "", "the world",
-              {"description", "options", "accounts", "roles", "users", "kms_keys", "buckets",
-               "clusters"})) {
+              {"description", "options", "accounts", "roles", "users", "service_keys",
+               "session_keys", "kms_keys", "buckets", "clusters"})) {
     return nullptr;
   }
   Field(root, "", "description", JsonValue::Kind::kString, false, "the world");
@@ -383,6 +394,14 @@ std::shared_ptr<World> WorldBuilder::Build(const std::string& path) {
   }
   if (const JsonValue* v = Field(root, "", "users", JsonValue::Kind::kArray, false, "the world")) {
     LoadUsers(*v);
+  }
+  if (const JsonValue* v =
+          Field(root, "", "service_keys", JsonValue::Kind::kArray, false, "the world")) {
+    LoadServiceKeys(*v);
+  }
+  if (const JsonValue* v =
+          Field(root, "", "session_keys", JsonValue::Kind::kArray, false, "the world")) {
+    LoadSessionKeys(*v);
   }
   if (const JsonValue* v =
           Field(root, "", "kms_keys", JsonValue::Kind::kArray, false, "the world")) {
@@ -763,35 +782,132 @@ void WorldBuilder::LoadUsers(const JsonValue& v) {
         const JsonValue& kv = keys->items[k];
         const std::string kpath = JsonPointerAppend(path + "/access_keys", k);
         if (!Object(kv, kpath, "an access key", {"id", "secret"})) continue;
-        const JsonValue* id = String(kv, kpath, "id", true, "an access key");
         AccessKey key;
-        key.where = Ref(kv.pos);
-        if (const JsonValue* s = String(kv, kpath, "secret", false, "an access key")) {
-          key.secret = s->text;
+        if (LoadAccessKey(kv, kpath, "an access key", false, &key)) {
+          user.access_keys.push_back(std::move(key));
         }
-        if (!id) continue;
-        // AccessKeyId: 16 to 128 of [A-Z0-9] (IAM API; long-term keys start with AKIA).
-        bool valid = id->text.size() >= 16 && id->text.size() <= 128;
-        for (char c : id->text) valid = valid && ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'));
-        if (!valid) {
-          Error("world.invalid_value",
-                Q(id->text) + " is not an access key id: 16 to 128 uppercase letters and digits",
-                kpath + "/id", id->pos, "long-term keys look like `AKIAIOSFODNN7EXAMPLE`");
-          continue;
-        }
-        auto [it, inserted] = access_key_index_.emplace(id->text, id->pos);
-        if (!inserted) {
-          Error("world.duplicate_id", "access key " + Q(id->text) + " is defined twice",
-                kpath + "/id", id->pos, "first defined at " + PosText(it->second));
-          continue;
-        }
-        key.id = id->text;
-        user.access_keys.push_back(std::move(key));
       }
     }
     LoadIdentityPolicies(item, path, "policies", "an IAM user", &user.policies,
                          &user.identity_policies);
     if (ok) world_->users_.push_back(std::move(user));
+  }
+}
+
+bool WorldBuilder::LoadAccessKey(const JsonValue& kv, const std::string& kpath,
+                                 std::string_view what, bool secret_required, AccessKey* key) {
+  key->where = Ref(kv.pos);
+  const JsonValue* id = String(kv, kpath, "id", true, what);
+  if (const JsonValue* s = String(kv, kpath, "secret", secret_required, what)) {
+    key->secret = s->text;
+  } else if (secret_required) {
+    return false;
+  }
+  if (!id) return false;
+  // AccessKeyId: 16 to 128 of [A-Z0-9] (IAM API; long-term keys start with AKIA, temporary ones
+  // with ASIA).
+  bool valid = id->text.size() >= 16 && id->text.size() <= 128;
+  for (char c : id->text) valid = valid && ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'));
+  if (!valid) {
+    Error("world.invalid_value",
+          Q(id->text) + " is not an access key id: 16 to 128 uppercase letters and digits",
+          kpath + "/id", id->pos, "long-term keys look like `AKIAIOSFODNN7EXAMPLE`");
+    return false;
+  }
+  // Ids are unique across users' keys, service keys and session keys: a request names only its
+  // key id, which must identify one principal.
+  auto [it, inserted] = access_key_index_.emplace(id->text, id->pos);
+  if (!inserted) {
+    Error("world.duplicate_id", "access key " + Q(id->text) + " is defined twice", kpath + "/id",
+          id->pos, "first defined at " + PosText(it->second));
+    return false;
+  }
+  key->id = id->text;
+  return true;
+}
+
+// ---- service keys and role session keys (redtrustd's AWS endpoints, docs/aws-api.md)
+
+void WorldBuilder::LoadServiceKeys(const JsonValue& v) {
+  for (size_t i = 0; i < v.items.size(); ++i) {
+    const JsonValue& item = v.items[i];
+    const std::string path = JsonPointerAppend("/service_keys", i);
+    if (!Object(item, path, "a service key", {"id", "secret", "service", "description"})) {
+      continue;
+    }
+    String(item, path, "description", false, "a service key");
+    ServiceKey sk;
+    sk.where = Ref(item.pos);
+    bool ok = LoadAccessKey(item, path, "a service key", true, &sk.key);
+    const JsonValue* service = String(item, path, "service", true, "a service key");
+    if (!service) {
+      ok = false;
+    } else if (!ParseServiceCaller(service->text).ok() ||
+               !(EndsWith(service->text, ".amazonaws.com") ||
+                 EndsWith(service->text, ".amazonaws.com.cn"))) {
+      Error("world.invalid_value",
+            Q(service->text) + " is not a service principal: expected a name such as "
+                               "`redshift.amazonaws.com` or `redshift.eu-west-1.amazonaws.com`",
+            path + "/service", service->pos);
+      ok = false;
+    } else {
+      sk.service = service->text;
+    }
+    if (ok) world_->service_keys_.push_back(std::move(sk));
+  }
+}
+
+void WorldBuilder::LoadSessionKeys(const JsonValue& v) {
+  for (size_t i = 0; i < v.items.size(); ++i) {
+    const JsonValue& item = v.items[i];
+    const std::string path = JsonPointerAppend("/session_keys", i);
+    if (!Object(item, path, "a session key",
+                {"id", "secret", "session_token", "role", "session_name", "description"})) {
+      continue;
+    }
+    String(item, path, "description", false, "a session key");
+    SessionKey sk;
+    sk.where = Ref(item.pos);
+    bool ok = LoadAccessKey(item, path, "a session key", true, &sk.key);
+    if (const JsonValue* t = String(item, path, "session_token", false, "a session key")) {
+      sk.session_token = t->text;
+    }
+    if (const JsonValue* name = String(item, path, "session_name", true, "a session key")) {
+      // RoleSessionName: 2-64 of [\w+=,.@-] (STS AssumeRole, reference S2).
+      bool valid = name->text.size() >= 2 && name->text.size() <= 64;
+      for (char c : name->text) {
+        valid = valid && ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                          (c >= '0' && c <= '9') || std::string_view("_+=,.@-").find(c) !=
+                                                        std::string_view::npos);
+      }
+      if (!valid) {
+        Error("world.invalid_value",
+              Q(name->text) + " is not a role session name: 2 to 64 of letters, digits and "
+                              "`_+=,.@-`",
+              path + "/session_name", name->pos);
+        ok = false;
+      } else {
+        sk.session_name = name->text;
+      }
+    } else {
+      ok = false;
+    }
+    if (const JsonValue* role = String(item, path, "role", true, "a session key")) {
+      auto it = role_index_.find(role->text);
+      if (it == role_index_.end()) {
+        if (!broken_roles_.count(role->text)) {
+          Error("world.unknown_role", "role " + Q(role->text) + " is not defined in `roles`",
+                path + "/role", role->pos, "a session key belongs to a role of the world");
+        }
+        ok = false;
+      } else {
+        sk.role_arn = role->text;
+        sk.role = &world_->roles_[it->second.first];
+      }
+    } else {
+      ok = false;
+    }
+    if (ok) world_->session_keys_.push_back(std::move(sk));
   }
 }
 

@@ -118,6 +118,12 @@ void World::BuildIndexes() {
       access_key_index_.emplace(users_[i].access_keys[k].id, std::make_pair(i, k));
     }
   }
+  for (size_t i = 0; i < service_keys_.size(); ++i) {
+    service_key_index_.emplace(service_keys_[i].key.id, i);
+  }
+  for (size_t i = 0; i < session_keys_.size(); ++i) {
+    session_key_index_.emplace(session_keys_[i].key.id, i);
+  }
   for (size_t i = 0; i < buckets_.size(); ++i) bucket_index_.emplace(buckets_[i].name, i);
   for (size_t i = 0; i < kms_keys_.size(); ++i) {
     const KmsKey& k = kms_keys_[i];
@@ -155,6 +161,16 @@ std::pair<const IamUser*, const AccessKey*> World::FindAccessKey(std::string_vie
   if (it == access_key_index_.end()) return {nullptr, nullptr};
   const IamUser& u = users_[it->second.first];
   return {&u, &u.access_keys[it->second.second]};
+}
+
+const ServiceKey* World::FindServiceKey(std::string_view key_id) const {
+  const size_t* i = Lookup(service_key_index_, key_id);
+  return i ? &service_keys_[*i] : nullptr;
+}
+
+const SessionKey* World::FindSessionKey(std::string_view key_id) const {
+  const size_t* i = Lookup(session_key_index_, key_id);
+  return i ? &session_keys_[*i] : nullptr;
 }
 
 const Bucket* World::FindBucket(std::string_view name) const {

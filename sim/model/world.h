@@ -131,6 +131,29 @@ struct IamUser {
   SourceRef where;
 };
 
+// Access keys of principals other than IAM users, for redtrustd's AWS-compatible endpoints
+// (docs/aws-api.md): a request signed with one of these calls as that principal.
+
+// A service principal's key, e.g. to simulate Redshift's own sts:AssumeRole call as
+// `redshift.eu-west-1.amazonaws.com` (the caller answers to the regional and global names,
+// reference M9). AWS has no such keys; this is a simulation device.
+struct ServiceKey {
+  AccessKey key;
+  std::string service;  // the service principal, as written
+  SourceRef where;
+};
+
+// A role session's temporary key, as if issued by sts:AssumeRole earlier: the caller is
+// arn:PARTITION:sts::ACCOUNT:assumed-role/ROLE/SESSION with the role's permission policies.
+struct SessionKey {
+  AccessKey key;
+  std::string session_token;  // "" = requests carry no X-Amz-Security-Token
+  std::string role_arn;
+  const Role* role = nullptr;  // never null in a loaded world
+  std::string session_name;
+  SourceRef where;
+};
+
 enum class SseType { kSseS3, kSseKms };
 const char* SseTypeName(SseType t);  // "SSE-S3" | "SSE-KMS"
 
@@ -237,6 +260,8 @@ class World {
   const std::vector<Account>& accounts() const { return accounts_; }
   const std::vector<Role>& roles() const { return roles_; }
   const std::vector<IamUser>& users() const { return users_; }
+  const std::vector<ServiceKey>& service_keys() const { return service_keys_; }
+  const std::vector<SessionKey>& session_keys() const { return session_keys_; }
   const std::vector<Bucket>& buckets() const { return buckets_; }
   const std::vector<KmsKey>& kms_keys() const { return kms_keys_; }
   const std::vector<Cluster>& clusters() const { return clusters_; }
@@ -249,6 +274,10 @@ class World {
   const IamUser* FindUser(std::string_view arn) const;
   // The IAM user owning access key `key_id` (and the key), or {nullptr, nullptr}.
   std::pair<const IamUser*, const AccessKey*> FindAccessKey(std::string_view key_id) const;
+  // The service key / role session key with this id, or nullptr. Key ids are unique across
+  // users, service keys and session keys.
+  const ServiceKey* FindServiceKey(std::string_view key_id) const;
+  const SessionKey* FindSessionKey(std::string_view key_id) const;
   const Bucket* FindBucket(std::string_view name) const;
   // By key ARN or alias ARN (arn:P:kms:R:A:alias/NAME).
   const KmsKey* FindKmsKey(std::string_view arn) const;
@@ -263,6 +292,8 @@ class World {
   std::vector<Account> accounts_;
   std::vector<Role> roles_;
   std::vector<IamUser> users_;
+  std::vector<ServiceKey> service_keys_;
+  std::vector<SessionKey> session_keys_;
   std::vector<Bucket> buckets_;
   std::vector<KmsKey> kms_keys_;
   std::vector<Cluster> clusters_;
@@ -271,6 +302,8 @@ class World {
   std::unordered_map<std::string_view, size_t> role_index_;
   std::unordered_map<std::string_view, size_t> user_index_;
   std::unordered_map<std::string_view, std::pair<size_t, size_t>> access_key_index_;
+  std::unordered_map<std::string_view, size_t> service_key_index_;
+  std::unordered_map<std::string_view, size_t> session_key_index_;
   std::unordered_map<std::string_view, size_t> bucket_index_;
   std::unordered_map<std::string_view, size_t> kms_index_;  // key and alias ARNs
   std::unordered_map<std::string_view, size_t> cluster_index_;

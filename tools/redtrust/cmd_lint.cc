@@ -1,10 +1,10 @@
-// `redtrust lint FILE... [--kind trust|identity|resource] [--no-security]`: validation findings,
-// and for trust policies that parse without errors, security findings (security_lint.h).
+// `redtrust lint FILE... [--kind trust|identity|resource] [--no-security] [--json]`: validation
+// findings, and for trust policies that parse without errors, security findings
+// (security_lint.h). The checks and the JSON line are shared with redtrustd (tools/common/lint.h).
 #include <CLI/CLI.hpp>
 #include <iostream>
 
-#include "engine/policy/reader.h"
-#include "engine/policy/security_lint.h"
+#include "tools/common/lint.h"
 #include "tools/redtrust/commands.h"
 #include "tools/redtrust/common.h"
 
@@ -17,14 +17,14 @@ struct LintArgs {
   std::string kind = "trust";
   size_t max_policy_chars = 2048;
   bool no_security = false;
+  bool json = false;
 };
 
 int RunLint(const LintArgs& a) {
-  PolicyKind kind = a.kind == "identity" ? PolicyKind::kIdentity
-                    : a.kind == "resource" ? PolicyKind::kResource
-                                           : PolicyKind::kTrust;
-  ValidateOptions vo;
-  vo.max_policy_chars = a.max_policy_chars;
+  tools::LintOptions options;
+  options.kind = tools::ParsePolicyKind(a.kind).value_or(PolicyKind::kTrust);
+  options.max_policy_chars = a.max_policy_chars;
+  options.security = !a.no_security;
   bool unreadable = false, findings = false;
   for (const std::string& file : a.files) {
     auto text = ReadFile(file);
@@ -33,17 +33,14 @@ int RunLint(const LintArgs& a) {
       unreadable = true;
       continue;
     }
-    ParsedPolicy parsed = ParsePolicy(*text, kind, vo);
-    if (kind == PolicyKind::kTrust && !a.no_security && parsed.ok()) {
-      LintTrustPolicySecurity(parsed.doc, &parsed.diagnostics);
-      SortDiagnostics(parsed.diagnostics);
+    tools::LintResult result = tools::LintPolicy(*text, options);
+    findings = findings || !result.diagnostics.empty();
+    unreadable = unreadable || result.unreadable;
+    if (a.json) {
+      std::cout << tools::LintJson(file, options.kind, result) << "\n";
+      continue;
     }
-    for (const Diagnostic& d : parsed.diagnostics) {
-      std::cout << FormatDiagnostic(file, d) << "\n";
-      findings = true;
-      // Text that is not JSON at all cannot be linted: that is unreadable input.
-      if (d.code.rfind("json.", 0) == 0 && d.code != "json.duplicate_key") unreadable = true;
-    }
+    for (const Diagnostic& d : result.diagnostics) std::cout << FormatDiagnostic(file, d) << "\n";
   }
   if (unreadable) return kExitBadInput;
   return findings ? 1 : 0;
@@ -65,6 +62,8 @@ void AddLintCommand(CLI::App& app, int* exit_code) {
                 "Size quota in characters without white space (default 2048)");
   c->add_flag("--no-security", args->no_security,
               "Print only validation findings, not the security.* findings of trust policies");
+  c->add_flag("--json", args->json,
+              "One JSON line per file: {\"file\", \"kind\", \"findings\": [...]}");
   c->callback([args, exit_code] { *exit_code = RunLint(*args); });
 }
 

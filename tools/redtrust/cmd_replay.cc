@@ -4,14 +4,12 @@
 #include <cstdio>
 #include <cstring>
 #include <iostream>
-#include <unordered_map>
 
-#include "engine/base/json.h"
 #include "sim/model/world.h"
 #include "sim/replay/replay.h"
+#include "tools/common/replay.h"
 #include "tools/redtrust/commands.h"
 #include "tools/redtrust/common.h"
-#include "tools/redtrust/replay_output.h"
 
 namespace redtrust::cli {
 
@@ -38,13 +36,13 @@ class Printer {
  public:
   Printer(bool json, bool trace) : json_(json), trace_(trace) {}
 
-  void Record(const ReplayRecord& r) {
+  void Record(const tools::ReplayRecord& r) {
     ++total_;
     if (!r.result.evaluated) ++errors_;
     else if (r.result.allowed) ++allowed_;
     else ++denied_;
     if (json_) {
-      std::string line = ReplayJson(r);
+      std::string line = tools::ReplayJson(r);
       line.push_back('\n');
       std::fwrite(line.data(), 1, line.size(), stdout);
       return;
@@ -58,9 +56,9 @@ class Printer {
                                                                : "-";
     std::printf("%-24s %-12s %-14s %-8s %-6s %-16s %s\n", r.id.c_str(), r.user.c_str(),
                 r.cluster.c_str(), r.result.command.empty() ? "-" : r.result.command.c_str(),
-                ReplayDecisionName(r.result), gate.c_str(),
+                tools::ReplayDecisionName(r.result), gate.c_str(),
                 r.result.message.empty() ? "-" : r.result.message.c_str());
-    if (trace_) std::fputs(ReplayTraceText(r.result).c_str(), stdout);
+    if (trace_) std::fputs(tools::ReplayTraceText(r.result).c_str(), stdout);
   }
 
   int Finish() {
@@ -78,63 +76,10 @@ class Printer {
   uint64_t total_ = 0, allowed_ = 0, denied_ = 0, errors_ = 0;
 };
 
-ReplayRecord ErrorRecord(std::string id, std::string user, std::string cluster, std::string why) {
-  ReplayRecord r{std::move(id), std::move(user), std::move(cluster), {}};
-  r.result.evaluated = false;
-  r.result.message = std::move(why);
-  return r;
-}
-
-// Parsed SQL by its exact text: logs repeat the same statements for many users, and a statement
-// is parsed once. Bounded: cleared when full.
-class SqlCache {
- public:
-  const sim::SqlScript& Get(std::string_view sql) {
-    key_.assign(sql);
-    auto it = map_.find(key_);
-    if (it != map_.end()) return *it->second;
-    if (map_.size() >= kEntries) map_.clear();
-    auto script = std::make_shared<const sim::SqlScript>(sim::ParseSqlScript(sql));
-    return *map_.emplace(key_, std::move(script)).first->second;
-  }
-
- private:
-  static constexpr size_t kEntries = 4096;
-  std::string key_;
-  std::unordered_map<std::string, std::shared_ptr<const sim::SqlScript>> map_;
-};
-
-// Decides one statement text for (user, cluster); every outcome is a record.
-ReplayRecord Decide(const sim::World& world, SqlCache& cache, const sim::ReplayOptions& options,
-                    std::string id, std::string user, std::string cluster, std::string_view sql,
-                    const std::string& where) {
-  const sim::Cluster* c = world.FindCluster(cluster);
-  if (!c) return ErrorRecord(id, user, cluster, where + ": unknown cluster `" + cluster + "`");
-  const sim::SqlScript& script = cache.Get(sql);
-  if (!script.errors.empty()) {
-    const sim::SqlError& e = script.errors.front();
-    return ErrorRecord(id, user, cluster, where + ": in sql at " + sim::FormatSqlError(e));
-  }
-  const sim::ParsedStatement* statement = nullptr;
-  for (const sim::ParsedStatement& s : script.statements) {
-    if (std::holds_alternative<sim::CopyStatement>(s.statement) ||
-        std::holds_alternative<sim::UnloadStatement>(s.statement)) {
-      if (statement) {
-        return ErrorRecord(id, user, cluster,
-                           where + ": a record holds one COPY or UNLOAD statement, this one has several");
-      }
-      statement = &s;
-    }
-  }
-  if (!statement) return ErrorRecord(id, user, cluster, where + ": no COPY or UNLOAD statement");
-  sim::ReplayResult result = sim::ReplayStatement(world, *c, user, *statement, options);
-  return ReplayRecord{std::move(id), std::move(user), std::move(cluster), std::move(result)};
-}
-
 // JSON Lines: {"id", "user", "cluster", "sql"} per line, streamed (memory stays flat).
 void ReplayJsonLines(const sim::World& world, const std::string& path, FILE* f,
                      const sim::ReplayOptions& options, Printer& out) {
-  SqlCache cache;
+  tools::SqlCache cache;
   constexpr size_t kMaxLine = 1u << 20;
   LineReader reader(f, kMaxLine);
   std::string line;
@@ -143,135 +88,14 @@ void ReplayJsonLines(const sim::World& world, const std::string& path, FILE* f,
   uint64_t line_number = 0;
   while (reader.Next(&line, &too_long, &length)) {
     ++line_number;
-    std::string where = path + ":" + std::to_string(line_number);
-    std::string fallback_id = "line " + std::to_string(line_number);
     if (too_long) {
-      out.Record(ErrorRecord(fallback_id, "", "",
-                             where + ": line of " + std::to_string(length) +
-                                 " bytes exceeds the limit of " + std::to_string(kMaxLine)));
+      out.Record(tools::ErrorRecord("line " + std::to_string(line_number), "", "",
+                                    path + ":" + std::to_string(line_number) + ": line of " +
+                                        std::to_string(length) + " bytes exceeds the limit of " +
+                                        std::to_string(kMaxLine)));
       continue;
     }
-    if (line.find_first_not_of(" \t\r") == std::string::npos) {
-      out.Record(ErrorRecord(fallback_id, "", "", where + ": empty line: expected one record"));
-      continue;
-    }
-    JsonValue v;
-    if (auto err = ParseJson(line, JsonOptions{}, &v)) {
-      out.Record(ErrorRecord(fallback_id, "", "",
-                             where + ":" + std::to_string(err->pos.column) + ": " + err->message));
-      continue;
-    }
-    std::string fields[4];
-    const char* names[4] = {"id", "user", "cluster", "sql"};
-    std::string problem;
-    if (!v.is_object()) problem = ": a record is a JSON object {\"id\", \"user\", \"cluster\", \"sql\"}";
-    for (const JsonMember& m : v.members) {
-      int k = -1;
-      for (int i = 0; i < 4; ++i) {
-        if (m.key == names[i]) k = i;
-      }
-      if (k < 0) {
-        problem = ":" + std::to_string(m.key_pos.column) + ": unknown field `" + m.key +
-                  "`; expected id, user, cluster, sql";
-        break;
-      }
-      if (!m.value.is_string()) {
-        problem = ":" + std::to_string(m.value.pos.column) + ": `" + m.key + "` must be a string";
-        break;
-      }
-      fields[k] = m.value.text;
-    }
-    if (problem.empty()) {
-      for (int i = 1; i < 4; ++i) {
-        if (fields[i].empty()) problem = ": missing field `" + std::string(names[i]) + "`";
-      }
-    }
-    std::string id = fields[0].empty() ? fallback_id : fields[0];
-    if (!problem.empty()) {
-      out.Record(ErrorRecord(id, fields[1], fields[2], where + problem));
-      continue;
-    }
-    out.Record(Decide(world, cache, options, id, fields[1], fields[2], fields[3], where));
-  }
-}
-
-// SQL script: `-- redtrust: user=NAME cluster=ID` comments (or SET SESSION AUTHORIZATION)
-// set who runs the statements that follow; each COPY/UNLOAD is a record "FILE:LINE".
-void ReplayScript(const sim::World& world, const std::string& path, const std::string& text,
-                  const sim::ReplayOptions& options, Printer& out) {
-  struct Directive {
-    uint64_t offset;
-    std::string user, cluster;
-  };
-  std::vector<Directive> directives;
-  size_t pos = 0;
-  while ((pos = text.find("-- redtrust:", pos)) != std::string::npos) {
-    size_t end = text.find('\n', pos);
-    std::string_view body(text.data() + pos + 12, (end == std::string::npos ? text.size() : end) - pos - 12);
-    Directive d{pos, "", ""};
-    size_t i = 0;
-    while (i < body.size()) {
-      while (i < body.size() && body[i] == ' ') ++i;
-      size_t j = body.find(' ', i);
-      std::string_view kv = body.substr(i, j == std::string_view::npos ? std::string_view::npos : j - i);
-      if (kv.rfind("user=", 0) == 0) d.user = std::string(kv.substr(5));
-      if (kv.rfind("cluster=", 0) == 0) d.cluster = std::string(kv.substr(8));
-      if (j == std::string_view::npos) break;
-      i = j + 1;
-    }
-    directives.push_back(d);
-    pos = end == std::string::npos ? text.size() : end;
-  }
-  sim::SqlScript script = sim::ParseSqlScript(text);
-  // Merge statements and errors by position so records come out in script order.
-  struct Item {
-    uint64_t offset;
-    const sim::ParsedStatement* statement;
-    const sim::SqlError* error;
-  };
-  std::vector<Item> items;
-  for (const auto& s : script.statements) items.push_back({s.pos.offset, &s, nullptr});
-  for (const auto& e : script.errors) {
-    items.push_back({e.statement_pos.known() ? e.statement_pos.offset : e.pos.offset, nullptr, &e});
-  }
-  std::stable_sort(items.begin(), items.end(),
-                   [](const Item& a, const Item& b) { return a.offset < b.offset; });
-  std::string user, cluster;
-  size_t next_directive = 0;
-  for (const Item& it : items) {
-    while (next_directive < directives.size() && directives[next_directive].offset < it.offset) {
-      const Directive& d = directives[next_directive++];
-      if (!d.user.empty()) user = d.user;
-      if (!d.cluster.empty()) cluster = d.cluster;
-    }
-    if (it.error) {
-      SourcePos p = it.error->pos;
-      out.Record(ErrorRecord(path + ":" + std::to_string(p.line), user, cluster,
-                             path + ":" + sim::FormatSqlError(*it.error)));
-      continue;
-    }
-    const sim::ParsedStatement& s = *it.statement;
-    if (auto* sa = std::get_if<sim::SetSessionAuthorization>(&s.statement)) {
-      user = sa->is_default ? "" : sa->user;
-      continue;
-    }
-    if (!std::holds_alternative<sim::CopyStatement>(s.statement) &&
-        !std::holds_alternative<sim::UnloadStatement>(s.statement)) {
-      continue;  // other statements (CREATE TABLE, SELECT ...) are not records
-    }
-    std::string id = path + ":" + std::to_string(s.pos.line);
-    if (user.empty() || cluster.empty()) {
-      out.Record(ErrorRecord(id, user, cluster,
-                             id + ": no session user or cluster: add `-- redtrust: user=NAME "
-                                  "cluster=ID` before the statement"));
-      continue;
-    }
-    const sim::Cluster* c = world.FindCluster(cluster);
-    if (!c) {
-      out.Record(ErrorRecord(id, user, cluster, id + ": unknown cluster `" + cluster + "`"));
-      continue;
-    }
-    out.Record(ReplayRecord{id, user, cluster, sim::ReplayStatement(world, *c, user, s, options)});
+    out.Record(tools::ReplayJsonLine(world, cache, options, line, path, line_number));
   }
 }
 
@@ -290,7 +114,8 @@ int RunReplay(const ReplayArgs& a) {
       PrintError(text.status().message());
       return kExitBadInput;
     }
-    ReplayScript(*world, a.log, *text, options, out);
+    tools::ReplayScript(*world, a.log, *text, options,
+                        [&out](tools::ReplayRecord&& r) { out.Record(r); });
   } else {
     FILE* f = a.log == "-" ? stdin : std::fopen(a.log.c_str(), "rb");
     if (!f) {

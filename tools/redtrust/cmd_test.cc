@@ -29,11 +29,14 @@
 #include "sim/model/world.h"
 #include "sim/replay/replay.h"
 #include "sim/sql/parser.h"
-#include "tools/redtrust/can_request.h"
+#include "tools/common/can.h"
 #include "tools/redtrust/commands.h"
 #include "tools/redtrust/common.h"
 
 namespace redtrust::cli {
+
+using tools::RedshiftAssumeRoleRequest;
+using tools::ResolveWorldRole;
 
 namespace {
 

@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "engine/condition/values.h"
+#include "tools/common/lint.h"
 
 namespace redtrust::cli {
 
@@ -71,14 +72,7 @@ bool LineReader::Next(std::string* line, bool* too_long, size_t* length) {
 }
 
 std::string FormatDiagnostic(std::string_view file, const Diagnostic& d) {
-  std::string s(file);
-  if (d.pos.known()) s += ":" + std::to_string(d.pos.line) + ":" + std::to_string(d.pos.column);
-  s += ": ";
-  s += SeverityName(d.severity);
-  s += ": " + d.code + ": " + d.message;
-  if (!d.help.empty()) s += " (" + d.help + ")";
-  if (!d.pos.known() && !d.path.empty()) s += " [at " + d.path + "]";
-  return s;
+  return tools::FormatDiagnostic(file, d);
 }
 
 void PrintError(std::string_view message) { std::cerr << "redtrust: " << message << "\n"; }

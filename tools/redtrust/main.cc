@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
       "Run `redtrust COMMAND --help` for a command's options; docs/cli.md has examples.");
   int exit_code = 0;
   redtrust::cli::AddCanCommand(app, &exit_code);
+  redtrust::cli::AddDiffCommand(app, &exit_code);
   redtrust::cli::AddEvalCommand(app, &exit_code);
   redtrust::cli::AddLintCommand(app, &exit_code);
   redtrust::cli::AddReplayCommand(app, &exit_code);

@@ -527,22 +527,39 @@ TEST(ReadPolicyFromJson, PrefixesPathsAndUsesLinePositions) {
 
 // ---- Scale
 
-TEST(ReadPolicy, TenThousandStatements) {
-  std::string text = R"({"Version": "2012-10-17", "Statement": [)";
-  for (int i = 0; i < 10000; ++i) {
-    if (i > 0) text += ",\n";
-    text += R"({"Sid": "S)" + std::to_string(i) +
-            R"(", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"})";
-  }
-  text += "]}";
-  ReadResult r = Read(text);
+TEST(ReadPolicy, ThousandStatements) {
+  // kMaxPolicyStatements statements read whole; more are refused (docs/limits.md).
+  auto policy = [](int n) {
+    std::string text = R"({"Version": "2012-10-17", "Statement": [)";
+    for (int i = 0; i < n; ++i) {
+      if (i > 0) text += ",\n";
+      text += R"({"Sid": "S)" + std::to_string(i) +
+              R"(", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"})";
+    }
+    return text + "]}";
+  };
+  ReadResult r = Read(policy(1000));
   ASSERT_TRUE(r.ok) << Dump(r.diags);
-  ASSERT_EQ(r.doc.statements.size(), 10000u);
+  ASSERT_EQ(r.doc.statements.size(), 1000u);
   const Statement& last = r.doc.statements.back();
-  EXPECT_EQ(last.index, 9999u);
-  EXPECT_EQ(last.path, "/Statement/9999");
-  EXPECT_EQ(last.pos.line, 10000u);
-  EXPECT_EQ(last.sid->value, "S9999");
+  EXPECT_EQ(last.index, 999u);
+  EXPECT_EQ(last.path, "/Statement/999");
+  EXPECT_EQ(last.pos.line, 1000u);
+  EXPECT_EQ(last.sid->value, "S999");
+
+  ReadResult over = Read(policy(1001));
+  ASSERT_FALSE(over.ok);
+  ASSERT_EQ(over.diags.size(), 1u) << Dump(over.diags);
+  EXPECT_EQ(over.diags[0].code, "policy.too_many_statements");
+  EXPECT_EQ(over.diags[0].path, "/Statement/1000");
+  EXPECT_EQ(over.diags[0].pos.line, 1001u);
+
+  // 10,000 statements hold 50,000 values: refused by the value limit while reading the JSON.
+  ReadResult many = Read(policy(10000));
+  ASSERT_FALSE(many.ok);
+  ASSERT_EQ(many.diags.size(), 1u) << Dump(many.diags);
+  EXPECT_EQ(many.diags[0].code, "json.too_many_values");
+  EXPECT_EQ(many.diags[0].pos.line, 4000u);
 }
 
 TEST(ReadPolicy, TenMegabytePolicyTerminates) {
@@ -556,9 +573,11 @@ TEST(ReadPolicy, TenMegabytePolicyTerminates) {
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                       std::chrono::steady_clock::now() - start)
                       .count();
-  ASSERT_TRUE(r.ok) << Dump(r.diags);
-  EXPECT_GT(r.doc.statements[0].action.values.size(), 150000u);
-  EXPECT_EQ(r.doc.size_without_whitespace, text.size() - 8);  // 8 spaces outside strings
+  // 170,000 actions: over the policy's value limit, refused at the first value too many.
+  ASSERT_FALSE(r.ok);
+  ASSERT_EQ(r.diags.size(), 1u) << Dump(r.diags);
+  EXPECT_EQ(r.diags[0].code, "json.too_many_values");
+  EXPECT_EQ(r.diags[0].message, "more than 20000 values");
   // A hang guard (sanitizer builds included), not a benchmark: see bench/ for figures.
   EXPECT_LT(ms, 20000) << "reading " << text.size() << " bytes took " << ms << " ms";
 }

@@ -1,0 +1,271 @@
+// Property test of the exact diff (issue 4 §2): seeded random trust-policy pairs, checked by
+// brute force over a bounded universe of requests (callers, actions, ExternalIds, source
+// accounts, identity policies). For every request of the universe:
+//   - if OLD and NEW decide it differently, ClassOf finds a reported class of that direction;
+//   - if they agree, no reported class contains it;
+// and every reported witness really is decided differently, in the reported direction.
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "engine/diff/trust_diff.h"
+#include "engine/eval/compiled_policy.h"
+#include "engine/eval/evaluator.h"
+#include "engine/policy/reader.h"
+
+namespace redtrust::diff {
+namespace {
+
+const char* kRole = "arn:aws:iam::111111111111:role/target";
+
+std::shared_ptr<const CompiledPolicy> Compile(const std::string& text, PolicyKind kind,
+                                              const std::string& id) {
+  ParsedPolicy p = ParsePolicy(text, kind);
+  if (!p.ok()) return nullptr;
+  auto c = CompiledPolicy::Compile(p.doc, kind, id);
+  return c.ok() ? *c : nullptr;
+}
+
+std::string Pick(std::mt19937& rng, const std::vector<std::string>& v) { return v[rng() % v.size()]; }
+
+std::string RandomCondition(std::mt19937& rng) {
+  const std::vector<std::string> ext_values = {
+      "\"arn:aws:redshift:us-east-1:111111111111:dbuser:c1/u1\"",
+      "\"arn:aws:redshift:*:111111111111:dbuser:c1/*\"",
+      "\"arn:aws:redshift:eu-west-1:222222222222:dbuser:c2/u2\"",
+      "\"*u1\"", "\"arn:aws:redshift:us-east-1:111111111111:dbuser:c?/u?\""};
+  const std::vector<std::string> ext_ops = {"StringEquals", "StringLike", "StringNotEquals",
+                                            "StringNotLike", "StringEqualsIfExists",
+                                            "StringNotLikeIfExists", "ForAnyValue:StringLike",
+                                            "ForAllValues:StringEquals", "StringEqualsIgnoreCase",
+                                            "ArnLike", "ArnNotLike"};
+  switch (rng() % 6) {
+    case 0:
+    case 1: {
+      std::string vals = Pick(rng, ext_values);
+      if (rng() % 2) vals = "[" + vals + "," + Pick(rng, ext_values) + "]";
+      return "\"" + Pick(rng, ext_ops) + "\":{\"sts:ExternalId\":" + vals + "}";
+    }
+    case 2:
+      return "\"" + Pick(rng, {"StringEquals", "StringNotEquals", "StringLike"}) +
+             "\":{\"aws:SourceAccount\":\"" + Pick(rng, {"111111111111", "2*"}) + "\"}";
+    case 3:
+      return "\"Null\":{\"" + Pick(rng, {"sts:ExternalId", "aws:SourceAccount"}) + "\":\"" +
+             Pick(rng, {"true", "false"}) + "\"}";
+    case 4:
+      return "\"" + Pick(rng, {"StringEquals", "StringNotEquals", "StringLike"}) +
+             "\":{\"aws:PrincipalAccount\":\"" + Pick(rng, {"111111111111", "2*", "*1"}) + "\"}";
+    default:
+      return "\"" + Pick(rng, {"ArnLike", "ArnNotLike", "StringLike"}) +
+             "\":{\"aws:PrincipalArn\":\"" +
+             Pick(rng, {"arn:aws:iam::*:role/ad*", "arn:aws:iam::111111111111:*",
+                        "arn:aws:iam::*:user/u1"}) + "\"}";
+  }
+}
+
+std::string RandomPolicy(std::mt19937& rng) {
+  const std::vector<std::string> principals = {
+      "{\"Service\":\"redshift.amazonaws.com\"}",
+      "{\"Service\":\"redshift.us-east-1.amazonaws.com\"}",
+      "{\"Service\":[\"redshift.amazonaws.com\",\"ec2.amazonaws.com\"]}",
+      "{\"AWS\":\"111111111111\"}",
+      "{\"AWS\":\"arn:aws:iam::222222222222:root\"}",
+      "{\"AWS\":\"arn:aws:iam::222222222222:role/admin\"}",
+      "{\"AWS\":\"arn:aws:iam::111111111111:user/u1\"}",
+      "{\"AWS\":\"arn:aws:sts::111111111111:assumed-role/admin/s1\"}",
+      "\"*\""};
+  const std::vector<std::string> actions = {"\"sts:AssumeRole\"", "\"sts:*\"", "\"sts:Tag*\"",
+                                            "[\"sts:AssumeRole\",\"sts:TagSession\"]"};
+  std::string s = "{\"Version\":\"2012-10-17\",\"Statement\":[";
+  size_t n = 1 + rng() % 3;
+  for (size_t i = 0; i < n; ++i) {
+    if (i) s += ",";
+    s += "{\"Effect\":\"" + std::string(rng() % 5 ? "Allow" : "Deny") + "\",";
+    s += std::string(rng() % 8 ? "\"Principal\":" : "\"NotPrincipal\":") + Pick(rng, principals) + ",";
+    s += std::string(rng() % 8 ? "\"Action\":" : "\"NotAction\":") + Pick(rng, actions);
+    size_t conds = rng() % 3;
+    if (conds) {
+      s += ",\"Condition\":{";
+      std::vector<std::string> cs;
+      for (size_t c = 0; c < conds; ++c) cs.push_back(RandomCondition(rng));
+      // Distinct operators per block (JSON keys must be unique).
+      std::sort(cs.begin(), cs.end());
+      std::string last_op;
+      bool first = true;
+      for (const std::string& c : cs) {
+        std::string op = c.substr(0, c.find("\":"));
+        if (op == last_op) continue;
+        last_op = op;
+        s += (first ? "" : ",") + c;
+        first = false;
+      }
+      s += "}";
+    }
+    s += "}";
+  }
+  return s + "]}";
+}
+
+std::vector<Caller> UniverseCallers() {
+  std::vector<Caller> out;
+  for (const char* svc : {"redshift.amazonaws.com", "redshift.us-east-1.amazonaws.com",
+                          "redshift.eu-west-1.amazonaws.com", "ec2.amazonaws.com"}) {
+    out.push_back(*ParseServiceCaller(svc));
+  }
+  for (const char* aws : {"111111111111", "arn:aws:iam::222222222222:root",
+                          "arn:aws:iam::111111111111:user/u1", "arn:aws:iam::222222222222:user/u1",
+                          "arn:aws:sts::222222222222:assumed-role/admin/s1",
+                          "arn:aws:sts::111111111111:assumed-role/admin/s1",
+                          "arn:aws:sts::111111111111:assumed-role/admin/s2",
+                          "arn:aws:sts::111111111111:assumed-role/other/s1",
+                          "arn:aws:sts::111111111111:federated-user/f"}) {
+    out.push_back(*ParseAwsCaller(aws, "aws"));
+  }
+  out.push_back(*ParseFederatedCaller("cognito-identity.amazonaws.com"));
+  return out;
+}
+
+TEST(TrustDiffPropertyTest, ReportedClassesAreExactlyTheDifferences) {
+  const std::vector<Caller> callers = UniverseCallers();
+  const std::vector<std::string> actions = {"sts:AssumeRole", "sts:TagSession",
+                                            "sts:AssumeRoleWithWebIdentity"};
+  const std::vector<std::optional<std::string>> externals = {
+      std::nullopt, "arn:aws:redshift:us-east-1:111111111111:dbuser:c1/u1",
+      "arn:aws:redshift:eu-west-1:111111111111:dbuser:c1/u2",
+      "arn:aws:redshift:eu-west-1:222222222222:dbuser:c2/u2", "other-value", "xu1"};
+  const std::vector<std::optional<std::string>> sources = {std::nullopt, "111111111111",
+                                                           "222222222222"};
+  auto allow_all = Compile(
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]})",
+      PolicyKind::kIdentity, "identity");
+  ASSERT_TRUE(allow_all);
+  std::mt19937 rng(20261128);
+  size_t pairs = 0, differing_requests = 0, classes = 0;
+  for (int iter = 0; iter < 220; ++iter) {
+    std::string old_text = RandomPolicy(rng), new_text = RandomPolicy(rng);
+    auto old_p = Compile(old_text, PolicyKind::kTrust, "old.json");
+    auto new_p = Compile(new_text, PolicyKind::kTrust, "new.json");
+    if (!old_p || !new_p) continue;
+    ++pairs;
+    DiffOptions o;
+    o.role_arn = kRole;
+    auto d = DiffTrustPolicies(old_p.get(), new_p.get(), o);
+    ASSERT_TRUE(d.ok()) << d.status().message();
+    ASSERT_TRUE(d->exact()) << old_text << "\n" << new_text << "\n" << d->undecided().front();
+    classes += d->classes().size();
+    auto decide = [&](const CompiledPolicy* p, const Request& r, bool id) {
+      std::vector<const CompiledPolicy*> ids;
+      if (id) ids.push_back(allow_all.get());
+      return Authorize(r, p, ids).effect == Effect::kAllowed;
+    };
+    for (const DiffClass& c : d->classes()) {
+      bool a = decide(old_p.get(), c.witness.request, c.witness.identity_allows);
+      bool b = decide(new_p.get(), c.witness.request, c.witness.identity_allows);
+      ASSERT_NE(a, b) << "witness does not differ\nOLD " << old_text << "\nNEW " << new_text;
+      ASSERT_EQ(b, c.new_access);
+    }
+    for (const Caller& caller : callers) {
+      for (const std::string& action : actions) {
+        for (const auto& ext : externals) {
+          for (const auto& src : sources) {
+            for (bool id : {false, true}) {
+              if (id && !caller.is_iam()) continue;
+              Request r;
+              r.caller = caller;
+              r.action = action;
+              r.resource = kRole;
+              r.resource_account = "111111111111";
+              r.resource_partition = "aws";
+              if (ext) r.context.Set("sts:ExternalId", {*ext}, false);
+              if (src) r.context.Set("aws:SourceAccount", {*src}, false);
+              bool a = decide(old_p.get(), r, id);
+              bool b = decide(new_p.get(), r, id);
+              auto cls = d->ClassOf(r, id);
+              if (a != b) {
+                ++differing_requests;
+                ASSERT_TRUE(cls.has_value())
+                    << "a differing request is in no reported class: caller " << caller.raw
+                    << " action " << action << " ext " << ext.value_or("-") << " src "
+                    << src.value_or("-") << " id " << id << "\nOLD " << old_text << "\nNEW "
+                    << new_text;
+                ASSERT_EQ(d->classes()[*cls].new_access, b);
+              } else {
+                ASSERT_FALSE(cls.has_value())
+                    << "an unchanged request is in a reported class: caller " << caller.raw
+                    << "\nOLD " << old_text << "\nNEW " << new_text;
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  EXPECT_GT(pairs, 100u);
+  EXPECT_GT(differing_requests, 1000u);  // the test is not vacuous
+  EXPECT_GT(classes, 100u);
+}
+
+TEST(TrustDiffTest, GuideExternalIdPolicyRemovesOtherUsers) {
+  auto plain = Compile(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+      "Principal":{"Service":"redshift.amazonaws.com"},"Action":"sts:AssumeRole"}]})",
+                       PolicyKind::kTrust, "plain.json");
+  auto ext = Compile(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+      "Principal":{"Service":"redshift.amazonaws.com"},"Action":"sts:AssumeRole",
+      "Condition":{"StringEquals":{"sts:ExternalId":"arn:aws:redshift:us-west-2:123456789012:dbuser:my-cluster/user1"}}}]})",
+                     PolicyKind::kTrust, "ext.json");
+  ASSERT_TRUE(plain && ext);
+  auto d = DiffTrustPolicies(plain.get(), ext.get(), {});
+  ASSERT_TRUE(d.ok());
+  EXPECT_TRUE(d->exact());
+  ASSERT_EQ(d->classes().size(), 1u);
+  EXPECT_FALSE(d->classes()[0].new_access);
+  // Reversed: the same class, as new access.
+  auto r = DiffTrustPolicies(ext.get(), plain.get(), {});
+  ASSERT_EQ(r->classes().size(), 1u);
+  EXPECT_TRUE(r->classes()[0].new_access);
+  // Identical policies: nothing.
+  auto same = DiffTrustPolicies(ext.get(), ext.get(), {});
+  EXPECT_TRUE(same->classes().empty());
+}
+
+TEST(TrustDiffTest, PolicyVariablesAreReportedUndecided) {
+  auto a = Compile(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+      "Principal":{"AWS":"111111111111"},"Action":"sts:AssumeRole",
+      "Condition":{"StringEquals":{"sts:RoleSessionName":"${aws:username}"}}}]})",
+                   PolicyKind::kTrust, "a.json");
+  ASSERT_TRUE(a);
+  auto d = DiffTrustPolicies(nullptr, a.get(), {});
+  ASSERT_TRUE(d.ok());
+  EXPECT_FALSE(d->exact());
+  EXPECT_NE(d->undecided().front().find("policy variable"), std::string::npos);
+}
+
+TEST(TrustDiffTest, TypedConditionsAreDecidedAtBoundaries) {
+  auto a = Compile(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+      "Principal":{"AWS":"111111111111"},"Action":"sts:AssumeRole",
+      "Condition":{"NumericLessThan":{"aws:MultiFactorAuthAge":"3600"},
+                   "IpAddress":{"aws:SourceIp":"10.0.0.0/8"},
+                   "DateLessThan":{"aws:CurrentTime":"2030-01-01T00:00:00Z"}}}]})",
+                   PolicyKind::kTrust, "a.json");
+  auto b = Compile(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+      "Principal":{"AWS":"111111111111"},"Action":"sts:AssumeRole",
+      "Condition":{"NumericLessThanEquals":{"aws:MultiFactorAuthAge":"3600"},
+                   "IpAddress":{"aws:SourceIp":"10.0.0.0/9"},
+                   "DateLessThan":{"aws:CurrentTime":"2030-01-01T00:00:00Z"}}}]})",
+                   PolicyKind::kTrust, "b.json");
+  ASSERT_TRUE(a && b);
+  DiffOptions o;
+  o.role_arn = "arn:aws:iam::111111111111:role/r";
+  auto d = DiffTrustPolicies(a.get(), b.get(), o);
+  ASSERT_TRUE(d.ok());
+  EXPECT_TRUE(d->exact()) << d->undecided().front();
+  bool saw_new = false, saw_removed = false;
+  for (const DiffClass& c : d->classes()) {
+    (c.new_access ? saw_new : saw_removed) = true;
+  }
+  EXPECT_TRUE(saw_new);      // MFA age exactly 3600
+  EXPECT_TRUE(saw_removed);  // 10.128.0.0 - 10.255.255.255
+}
+
+}  // namespace
+}  // namespace redtrust::diff

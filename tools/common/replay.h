@@ -1,0 +1,86 @@
+// `replay`: COPY/UNLOAD records decided against a world, as `redtrust replay` and redtrustd's
+// POST /v1/replay read and print them (docs/replay.md, docs/http-api.md). The record readers
+// (JSON Lines `{"id","user","cluster","sql"}` and `.sql` scripts with `-- redtrust:` directives)
+// and the output (table row, JSON line, trace text) live here so both front ends agree byte for
+// byte.
+//
+// Thread-safety: the functions are pure over an immutable World; a SqlCache is not thread-safe
+// (one per request or per thread).
+#ifndef REDTRUST_TOOLS_COMMON_REPLAY_H_
+#define REDTRUST_TOOLS_COMMON_REPLAY_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "engine/base/json.h"
+#include "sim/replay/replay.h"
+#include "sim/sql/parser.h"
+
+namespace redtrust::tools {
+
+struct ReplayRecord {
+  std::string id;
+  std::string user;
+  std::string cluster;
+  sim::ReplayResult result;
+};
+
+// "ALLOW" | "DENY" | "ERROR"
+const char* ReplayDecisionName(const sim::ReplayResult& r);
+// One JSON object (no newline): {"id","user","cluster","command","decision","failing_gate",
+// "message","trace":[{"gate","passed","summary","details"}]}
+std::string ReplayJson(const ReplayRecord& r);
+// Indented trace lines ("  P4 assumerole: ok: ...").
+std::string ReplayTraceText(const sim::ReplayResult& r);
+
+// A record that could not be evaluated, with the reason as its message.
+ReplayRecord ErrorRecord(std::string id, std::string user, std::string cluster, std::string why);
+
+// Parsed SQL by its exact text: logs repeat the same statements for many users, and a statement
+// is parsed once. Bounded: cleared when full (4,096 entries).
+class SqlCache {
+ public:
+  const sim::SqlScript& Get(std::string_view sql);
+
+ private:
+  static constexpr size_t kEntries = 4096;
+  std::string key_;
+  std::unordered_map<std::string, std::shared_ptr<const sim::SqlScript>> map_;
+};
+
+// Where records come from, for messages: `source` is the file name (the CLI) or "body" (the
+// server). A position p inside a value parsed from text that starts on line `base_line` of the
+// source is reported as SOURCE:(base_line + p.line - 1):p.column.
+struct RecordSource {
+  std::string source;
+  uint64_t base_line = 1;
+};
+
+// Decides one JSON record value {"id","user","cluster","sql"} (all strings; id optional,
+// `fallback_id` when absent). Every outcome is a record: a malformed record, an unknown cluster,
+// bad SQL, not exactly one COPY/UNLOAD statement come back not evaluated with the reason.
+ReplayRecord ReplayJsonRecord(const sim::World& world, SqlCache& cache,
+                              const sim::ReplayOptions& options, const JsonValue& record,
+                              const RecordSource& where, const std::string& fallback_id);
+
+// One line of JSON Lines (without its newline), line `line_number` of `source`: parsed and
+// decided as ReplayJsonRecord; a blank line or a line that is not JSON is an error record
+// (id "line N").
+ReplayRecord ReplayJsonLine(const sim::World& world, SqlCache& cache,
+                            const sim::ReplayOptions& options, std::string_view line,
+                            const std::string& source, uint64_t line_number);
+
+// A SQL script: `-- redtrust: user=NAME cluster=ID` comments (or SET SESSION AUTHORIZATION)
+// set who runs the statements that follow; each COPY/UNLOAD (and each SQL error) is a record
+// with id "SOURCE:LINE", handed to `sink` in script order.
+void ReplayScript(const sim::World& world, const std::string& source, const std::string& text,
+                  const sim::ReplayOptions& options,
+                  const std::function<void(ReplayRecord&&)>& sink);
+
+}  // namespace redtrust::tools
+
+#endif  // REDTRUST_TOOLS_COMMON_REPLAY_H_

@@ -1,0 +1,80 @@
+// AccessLog: redtrustd's structured access log, one JSON object per line per request:
+//
+//   {"time":"2026-01-01T00:00:00.000123Z","remote":"127.0.0.1:50312","method":"POST",
+//    "target":"/v1/eval","route":"/v1/eval","status":200,"decision":"allowed",
+//    "latency_us":84,"request_bytes":412,"bytes":187}
+//
+// `bytes` counts the response body. Lines are appended to an in-memory buffer and written by a
+// background thread every 100 ms (or when 256 KiB are pending), so a request never waits on the
+// log's file; Flush() and the destructor write what is pending. Server notes (startup, reloads,
+// shutdown) are plain "redtrustd: ..." lines on standard error, in order with the request lines
+// when the log is standard error too. When
+// the file cannot keep up, lines beyond 16 MiB pending are dropped and a note counts them.
+//
+// Thread-safety: Write and Note may be called from any thread.
+#ifndef REDTRUST_TOOLS_REDTRUSTD_ACCESS_LOG_H_
+#define REDTRUST_TOOLS_REDTRUSTD_ACCESS_LOG_H_
+
+#include <condition_variable>
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+
+#include "engine/base/status.h"
+
+namespace redtrust::server {
+
+struct AccessEntry {
+  int64_t time_micros = 0;  // wall clock when the response was written
+  std::string_view remote;  // "ADDRESS:PORT"
+  std::string_view method;
+  std::string_view target;
+  std::string_view route;
+  unsigned status = 0;
+  std::string_view decision;  // "" is written as null
+  uint64_t latency_us = 0;
+  uint64_t request_bytes = 0;
+  uint64_t bytes = 0;
+};
+
+// Appends the entry's JSON line (with its newline) to *out.
+void AppendAccessLine(const AccessEntry& e, std::string* out);
+
+class AccessLog {
+ public:
+  // path "-" = standard error (not closed). `enabled` false drops request lines but keeps notes.
+  static StatusOr<std::unique_ptr<AccessLog>> Open(const std::string& path, bool enabled = true);
+  ~AccessLog();
+  AccessLog(const AccessLog&) = delete;
+  AccessLog& operator=(const AccessLog&) = delete;
+
+  void Write(const AccessEntry& e);
+  // "redtrustd: " + text + "\n" on standard error, written at once (after the pending request
+  // lines when the log is standard error).
+  void Note(std::string_view text);
+  void Flush();
+
+ private:
+  AccessLog(FILE* f, bool owned, bool enabled);
+  void FlusherLoop();
+  void WriteOut(const std::string& s);
+
+  FILE* file_;
+  bool owned_;
+  bool enabled_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::string pending_;
+  uint64_t dropped_ = 0;
+  bool stop_ = false;
+  std::mutex write_mu_;  // serializes writes to file_, in order
+  std::thread flusher_;
+};
+
+}  // namespace redtrust::server
+
+#endif  // REDTRUST_TOOLS_REDTRUSTD_ACCESS_LOG_H_
