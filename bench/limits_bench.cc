@@ -163,6 +163,23 @@ BENCHMARK(BM_GlobWorstCase)
     ->Args({2000, 100 * 1024})
     ->Args({2000, 1 << 20})
     ->Args({10000, 100 * 1024})
+    ->Args({500 * 1024, 512 * 1024})  // a 1 MiB eval line with the size quota off
+    ->Unit(benchmark::kMillisecond);
+
+// The same with a `?` after the star, and a star at the end (no suffix to check): the linear
+// block matcher does not apply, so the set-based one decides, O(|pattern| * |text| / 64).
+void BM_GlobWorstCaseWithOne(benchmark::State& state) {
+  const size_t literal = static_cast<size_t>(state.range(0));
+  const std::string pattern = "*?" + std::string(literal - 1, 'a') + "b*";
+  const std::string text(static_cast<size_t>(state.range(1)), 'a');
+  for (auto _ : state) {
+    bool m = GlobMatch(pattern, text, false);
+    benchmark::DoNotOptimize(m);
+  }
+}
+BENCHMARK(BM_GlobWorstCaseWithOne)
+    ->Args({2000, 1 << 20})        // a trust policy's quota against a 1 MiB value
+    ->Args({32 * 1024, 1 << 20})   // AWS's largest policy quota (a KMS key policy)
     ->Unit(benchmark::kMillisecond);
 
 // ---- nesting and size

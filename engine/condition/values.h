@@ -100,6 +100,9 @@ bool GlobMatchParts(const std::vector<GlobPart>& parts, std::string_view text, b
 // The answer does not depend on the budget.
 bool GlobMatchWithBudget(std::string_view pattern, std::string_view text, bool ignore_case,
                          size_t budget);
+// For tests: the linear block matcher alone, for a pattern without `?` (nullopt with `?`).
+std::optional<bool> GlobMatchBlocks(std::string_view pattern, std::string_view text,
+                                    bool ignore_case);
 
 // ASCII-only lower-casing (StringEqualsIgnoreCase per reference C6: simple per-character,
 // no Unicode case folding).

@@ -284,6 +284,34 @@ def boto3_tests(r, url):
             len(pages) == 2 and sum(len(p["EvaluationResults"]) for p in pages) == 3, str(pages))
 
 
+def eviction_tests(r, url):
+    """A server started with --max-issued-credentials 1 keeps only the newest session."""
+    import boto3
+    import botocore.config
+    import botocore.exceptions
+
+    cfg = botocore.config.Config(retries={"max_attempts": 1})
+
+    def sts(key, token=None):
+        return boto3.client("sts", endpoint_url=url, region_name="eu-west-1",
+                            aws_access_key_id=key[0], aws_secret_access_key=key[1],
+                            aws_session_token=token, config=cfg)
+
+    first = sts(ALICE).assume_role(RoleArn=ANALYST, RoleSessionName="first")["Credentials"]
+    second = sts(ALICE).assume_role(RoleArn=ANALYST, RoleSessionName="second")["Credentials"]
+    try:
+        sts((first["AccessKeyId"], first["SecretAccessKey"]), first["SessionToken"]).assume_role(
+            RoleArn=AUDITOR, RoleSessionName="hop")
+        r.check("max-issued-credentials: the oldest session is forgotten", False, "allowed")
+    except botocore.exceptions.ClientError as e:
+        r.check("max-issued-credentials: the oldest session is forgotten",
+                e.response["Error"]["Code"] == "InvalidClientTokenId", str(e.response))
+    out = sts((second["AccessKeyId"], second["SecretAccessKey"]), second["SessionToken"]).assume_role(
+        RoleArn=AUDITOR, RoleSessionName="hop")
+    r.check("max-issued-credentials: the newest session still chains",
+            out["AssumedRoleUser"]["Arn"].endswith(":assumed-role/Auditor/hop"), str(out))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--redtrustd", required=True)
@@ -311,15 +339,18 @@ def main():
     server = Server(args.redtrustd, world)
     # A server whose clock is far ahead: every client signature is too old for it.
     skewed = Server(args.redtrustd, world, ["--now", "2099-01-01T00:00:00Z"])
+    small = Server(args.redtrustd, world, ["--max-issued-credentials", "1"])
     r = Runner(args.aws)
     try:
         start = time.time()
         cli_tests(r, server.url, skewed.url)
         boto3_tests(r, server.url)
+        eviction_tests(r, small.url)
         print(f"{r.passed} passed, {r.failures} failed ({time.time() - start:.1f}s)")
     finally:
         server.stop()
         skewed.stop()
+        small.stop()
     return 1 if r.failures else 0
 
 

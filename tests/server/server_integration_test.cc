@@ -6,6 +6,9 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <string>
+#include <tuple>
+#include <vector>
 
 #include "../support/run_binary.h"
 #include "server_test_support.h"
@@ -14,6 +17,7 @@ namespace redtrust::server {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using json = nlohmann::json;
 using testing::Client;
 using testing::ReadText;
@@ -215,6 +219,21 @@ TEST_F(ServerIntegrationTest, StartupFailuresExitTwo) {
                                    {"--world", "fixtures/worlds/redshift-guide", "--listen", "localhost"},
                                    testing::kSourceDir, tmp_);
   EXPECT_EQ(bad_listen.exit_code, 2) << bad_listen;
+
+  // Out-of-range numbers are named in words, not as a range up to DBL_MAX.
+  for (const auto& [flag, value, message] :
+       std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"--read-timeout", "0", "--read-timeout: must be greater than 0, not 0"},
+           {"--max-issued-credentials", "0", "--max-issued-credentials: must be greater than 0"},
+           {"--threads", "-1", "--threads: must be 0 or more, not -1"},
+           {"--max-connections", "many", "--max-connections: `many` is not a number"}}) {
+    RunResult bad = RunBinary(std::string(testing::kBinDir) + "/redtrustd",
+                              {"--world", "fixtures/worlds/redshift-guide", flag, value},
+                              testing::kSourceDir, tmp_);
+    EXPECT_EQ(bad.exit_code, 2) << bad;
+    EXPECT_THAT(bad.err, HasSubstr(message)) << bad;
+    EXPECT_THAT(bad.err, Not(HasSubstr("179769313486231570814527423731704356798070567525844996")));
+  }
 
   fs::create_directories(tmp_ / "first");
   ServerProcess first(tmp_ / "first");

@@ -45,6 +45,7 @@ struct Flags {
   double idle_timeout = 60;
   double shutdown_timeout = 10;
   size_t max_connections = 10000;
+  size_t max_issued_credentials = 20000;
   std::string access_log = "-";
   bool no_access_log = false;
   std::optional<std::string> now;
@@ -179,6 +180,7 @@ int Serve(const Flags& f) {
   Metrics metrics;
   AwsApiOptions aws_options;
   aws_options.now_micros = [now] { return now ? *now : WallMicros(); };
+  aws_options.max_issued_credentials = f.max_issued_credentials;
   AwsApi aws(std::move(aws_options));
   ApiOptions api_options;
   api_options.now_micros = now;
@@ -228,6 +230,21 @@ int Serve(const Flags& f) {
   return 0;
 }
 
+// CLI11's PositiveNumber / NonNegativeNumber name the range up to DBL_MAX in full on error;
+// these say what is wrong in words.
+CLI::Validator NumberAbove(double floor, bool inclusive, const std::string& words) {
+  return CLI::Validator(
+      [=](std::string& text) -> std::string {
+        double v = 0;
+        if (!CLI::detail::lexical_cast(text, v)) return "`" + text + "` is not a number";
+        if (inclusive ? v >= floor : v > floor) return "";
+        return "must be " + words + ", not " + text;
+      },
+      "");
+}
+const CLI::Validator kPositive = NumberAbove(0, false, "greater than 0");
+const CLI::Validator kNonNegative = NumberAbove(0, true, "0 or more");
+
 }  // namespace
 }  // namespace redtrust::server
 
@@ -248,25 +265,29 @@ int main(int argc, char** argv) {
                  "ADDRESS:PORT to listen on (default 127.0.0.1:8080; port 0 picks a free port, "
                  "printed on standard output)");
   app.add_option("--threads", f.threads, "Server threads (default: the number of cores)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(redtrust::server::kNonNegative);
   app.add_option("--max-body-bytes", f.max_body_bytes, "Largest request body (default 1048576); "
                  "larger gets 413");
   app.add_option("--max-header-bytes", f.max_header_bytes,
                  "Largest request line and header (default 16384); larger gets 431");
   app.add_option("--read-timeout", f.read_timeout,
                  "Seconds to read one request once it started (default 10)")
-      ->check(CLI::PositiveNumber);
+      ->check(redtrust::server::kPositive);
   app.add_option("--write-timeout", f.write_timeout, "Seconds to write one response (default 10)")
-      ->check(CLI::PositiveNumber);
+      ->check(redtrust::server::kPositive);
   app.add_option("--idle-timeout", f.idle_timeout,
                  "Seconds a keep-alive connection may wait for its next request (default 60)")
-      ->check(CLI::PositiveNumber);
+      ->check(redtrust::server::kPositive);
   app.add_option("--max-connections", f.max_connections,
                  "Open connections; more get 503 (default 10000)")
-      ->check(CLI::PositiveNumber);
+      ->check(redtrust::server::kPositive);
+  app.add_option("--max-issued-credentials", f.max_issued_credentials,
+                 "Temporary credentials from AssumeRole kept at once (default 20000); past it "
+                 "expired ones, then the oldest, are forgotten")
+      ->check(redtrust::server::kPositive);
   app.add_option("--shutdown-timeout", f.shutdown_timeout,
                  "Seconds a graceful shutdown waits for connections to finish (default 10)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(redtrust::server::kNonNegative);
   app.add_option("--access-log", f.access_log,
                  "Access log file, one JSON line per request (default - = standard error)");
   app.add_flag("--no-access-log", f.no_access_log, "Do not log requests (notes still go out)");

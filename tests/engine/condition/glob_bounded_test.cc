@@ -45,6 +45,32 @@ TEST(GlobBounded, SetMatcherAgreesWithBacktracking) {
   }
 }
 
+// The linear block matcher (patterns without `?`) against the set-based one and backtracking,
+// over a small alphabet so that blocks overlap, repeat and have long borders (KMP's hard cases).
+TEST(GlobBounded, BlockMatcherAgreesWithTheOthers) {
+  property::Rng rng(4321);
+  static const std::vector<std::string> pattern_pieces = {"a", "a", "b", "A", "*", "*", "\xC3\xA9"};
+  static const std::vector<std::string> text_pieces = {"a", "a", "a", "b", "B", "\xC3\xA9"};
+  for (int i = 0; i < 30000; ++i) {
+    std::string p, t;
+    for (size_t n = rng.Below(10); n > 0; --n) p += rng.Pick(pattern_pieces);
+    for (size_t n = rng.Below(16); n > 0; --n) t += rng.Pick(text_pieces);
+    for (bool ic : {false, true}) {
+      const bool expected = GlobMatchWithBudget(p, t, ic, 0);
+      ASSERT_EQ(GlobMatchBlocks(p, t, ic), expected)
+          << "pattern `" << p << "` text `" << t << "` ignore_case " << ic;
+      ASSERT_EQ(GlobMatchWithBudget(p, t, ic, ~size_t{0}), expected);
+      ASSERT_EQ(GlobMatchWithBudget(p, t, ic, 1), expected);
+    }
+  }
+  EXPECT_EQ(GlobMatchBlocks("a?", "ab", false), std::nullopt);
+  // Prefix and suffix blocks may not overlap; a middle block must fit between them.
+  EXPECT_FALSE(*GlobMatchBlocks("aba*aba", "ababa", false));
+  EXPECT_TRUE(*GlobMatchBlocks("ab*aab*ab", "abaabaab", false));
+  EXPECT_TRUE(*GlobMatchBlocks("ab*aab*ab", "abaabab", false));
+  EXPECT_FALSE(*GlobMatchBlocks("ab*aab*ab", "abaab", false));
+}
+
 TEST(GlobBounded, PartsAgreeWithTheGlobStringAndKeepLiteralsLiteral) {
   property::Rng rng(99);
   for (int i = 0; i < 5000; ++i) {
@@ -85,6 +111,11 @@ TEST(GlobBounded, BacktrackingWorstCasesFinishFast) {
   EXPECT_TRUE(GlobMatch(stars, text, false));
   EXPECT_FALSE(GlobMatch(stars, std::string(256 << 10, 'b'), false));
   EXPECT_FALSE(GlobMatch(stars + "b", text, false));
+  // Half a megabyte of block against half a megabyte of text (a 1 MiB eval line with the size
+  // quota off): linear without `?` (it took 20 s set-based), set-based with one.
+  const std::string half(512 << 10, 'a');
+  EXPECT_FALSE(GlobMatch("*" + std::string(500 << 10, 'a') + "b*", half, true));
+  EXPECT_TRUE(GlobMatch("*" + std::string(500 << 10, 'a') + "*", half, false));
   EXPECT_LT(std::chrono::steady_clock::now() - start, kTimeBudget);
 }
 
