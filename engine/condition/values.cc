@@ -646,6 +646,14 @@ bool BlockGlob(const P& pattern, std::string_view text, bool ignore_case) {
   return true;
 }
 
+template <typename P>
+bool HasOne(const P& pattern) {
+  for (size_t j = 0; j < pattern.size(); ++j) {
+    if (pattern.kind(j) == GlobKind::kOne) return true;
+  }
+  return false;
+}
+
 // Bytes the backtracking matcher may re-scan before switching to BlockGlob (no `?`) or SetGlob:
 // several times what a linear match reads, so ordinary patterns never pay for the others' setup.
 size_t GreedyBudget(size_t pattern_size, size_t text_size) {
@@ -656,10 +664,8 @@ template <typename P>
 bool MatchGlob(const P& pattern, std::string_view text, bool ignore_case, size_t budget) {
   if (budget == 0) return SetGlob(pattern, text, ignore_case);
   if (std::optional<bool> r = GreedyGlob(pattern, text, ignore_case, budget)) return *r;
-  for (size_t j = 0; j < pattern.size(); ++j) {
-    if (pattern.kind(j) == GlobKind::kOne) return SetGlob(pattern, text, ignore_case);
-  }
-  return BlockGlob(pattern, text, ignore_case);
+  return HasOne(pattern) ? SetGlob(pattern, text, ignore_case)
+                         : BlockGlob(pattern, text, ignore_case);
 }
 
 }  // namespace
@@ -676,8 +682,9 @@ bool GlobMatchWithBudget(std::string_view pattern, std::string_view text, bool i
 
 std::optional<bool> GlobMatchBlocks(std::string_view pattern, std::string_view text,
                                     bool ignore_case) {
-  if (pattern.find('?') != std::string_view::npos) return std::nullopt;
-  return BlockGlob(GlobString{pattern}, text, ignore_case);
+  const GlobString glob{pattern};
+  if (HasOne(glob)) return std::nullopt;
+  return BlockGlob(glob, text, ignore_case);
 }
 
 bool GlobMatchParts(const std::vector<GlobPart>& parts, std::string_view text, bool ignore_case) {

@@ -200,17 +200,22 @@ def cli_tests(r, url, skewed_url):
                 "SimulatePrincipalPolicy", "The user with name nobody cannot be found.")
 
 
-def boto3_tests(r, url):
+def boto3_client(service, url, key, token=None, region="eu-west-1"):
+    """A boto3 client for redtrustd at `url`, signing with `key` (and a session token), no retries."""
     import boto3
     import botocore.config
+
+    return boto3.client(service, endpoint_url=url, region_name=region,
+                        aws_access_key_id=key[0], aws_secret_access_key=key[1],
+                        aws_session_token=token,
+                        config=botocore.config.Config(retries={"max_attempts": 1}))
+
+
+def boto3_tests(r, url):
     import botocore.exceptions
 
-    cfg = botocore.config.Config(retries={"max_attempts": 1})
-
     def sts(key, token=None):
-        return boto3.client("sts", endpoint_url=url, region_name="eu-west-1",
-                            aws_access_key_id=key[0], aws_secret_access_key=key[1],
-                            aws_session_token=token, config=cfg)
+        return boto3_client("sts", url, key, token)
 
     out = sts(ALICE).assume_role(RoleArn=ANALYST, RoleSessionName="boto-hop1")
     c = out["Credentials"]
@@ -264,8 +269,7 @@ def boto3_tests(r, url):
     r.check("boto3: session tags and source identity",
             out.get("SourceIdentity") == "alice" and out.get("PackedPolicySize") == 1, str(out))
 
-    iam = boto3.client("iam", endpoint_url=url, region_name="us-east-1",
-                       aws_access_key_id=ALICE[0], aws_secret_access_key=ALICE[1], config=cfg)
+    iam = boto3_client("iam", url, ALICE, region="us-east-1")
     res = iam.simulate_custom_policy(
         PolicyInputList=['{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:*",'
                          '"Resource":"*"},{"Effect":"Allow","Action":"*","Resource":"*"}]}'],
@@ -286,16 +290,10 @@ def boto3_tests(r, url):
 
 def eviction_tests(r, url):
     """A server started with --max-issued-credentials 1 keeps only the newest session."""
-    import boto3
-    import botocore.config
     import botocore.exceptions
 
-    cfg = botocore.config.Config(retries={"max_attempts": 1})
-
     def sts(key, token=None):
-        return boto3.client("sts", endpoint_url=url, region_name="eu-west-1",
-                            aws_access_key_id=key[0], aws_secret_access_key=key[1],
-                            aws_session_token=token, config=cfg)
+        return boto3_client("sts", url, key, token)
 
     first = sts(ALICE).assume_role(RoleArn=ANALYST, RoleSessionName="first")["Credentials"]
     second = sts(ALICE).assume_role(RoleArn=ANALYST, RoleSessionName="second")["Credentials"]

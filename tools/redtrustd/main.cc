@@ -15,6 +15,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <mutex>
 #include <optional>
@@ -235,8 +236,9 @@ int Serve(const Flags& f) {
 CLI::Validator NumberAbove(double floor, bool inclusive, const std::string& words) {
   return CLI::Validator(
       [=](std::string& text) -> std::string {
-        double v = 0;
-        if (!CLI::detail::lexical_cast(text, v)) return "`" + text + "` is not a number";
+        char* end = nullptr;
+        const double v = std::strtod(text.c_str(), &end);
+        if (text.empty() || *end != '\0' || v != v) return "`" + text + "` is not a number";
         if (inclusive ? v >= floor : v > floor) return "";
         return "must be " + words + ", not " + text;
       },
