@@ -11,6 +11,7 @@
 #include "engine/condition/values.h"
 #include "engine/eval/compiled_policy_internal.h"
 #include "engine/policy/arn.h"
+#include "engine/sts/assume_role.h"
 
 namespace redtrust {
 
@@ -207,17 +208,36 @@ bool SplitTokenArn(const std::vector<GlobToken>& p, std::array<std::vector<GlobT
   return n == 5;
 }
 
-bool TokenArnMatch(const std::vector<GlobToken>& p, std::string_view arn, bool prefix_ic) {
-  auto parts = SplitArn(arn);
-  if (!parts) return false;
+enum class ArnCompare { kMatch, kNoMatch, kPatternNotArn };
+
+// `resource_element`: a Resource/NotResource entry (reference M2): partition, service, region
+// and account compare case-insensitively and the resource type must be written literally (see
+// ResourceArnMatch in arn.h); otherwise an ARN condition operator (C12): case-sensitive.
+// kPatternNotArn when the resolved pattern has fewer than six parts (C12).
+ArnCompare TokenArnCompare(const std::vector<GlobToken>& p, std::string_view arn,
+                           bool resource_element) {
   std::array<std::vector<GlobToken>, 6> seg;
-  if (!SplitTokenArn(p, &seg)) return false;
+  if (!SplitTokenArn(p, &seg)) return ArnCompare::kPatternNotArn;
+  auto parts = SplitArn(arn);
+  if (!parts) return ArnCompare::kNoMatch;
   std::array<std::string_view, 6> v = {"arn", parts->partition, parts->service, parts->region,
                                        parts->account, parts->resource};
   for (size_t i = 0; i < 6; ++i) {
-    if (!TokenGlob(seg[i], v[i], prefix_ic && i < 5)) return false;
+    if (!TokenGlob(seg[i], v[i], resource_element && i < 5)) return ArnCompare::kNoMatch;
   }
-  return true;
+  if (!resource_element) return ArnCompare::kMatch;
+  std::optional<size_t> type = ResourceTypeLength(*parts);
+  if (!type) return ArnCompare::kMatch;
+  bool only_stars = true;
+  size_t literal_prefix = 0;
+  bool in_prefix = true;
+  for (const GlobToken& t : seg[5]) {
+    only_stars = only_stars && t.kind == GlobToken::kStar;
+    if (t.kind != GlobToken::kLit) in_prefix = false;
+    if (in_prefix) literal_prefix += t.lit.size();
+  }
+  // Substituted text is literal (V7), so a variable may spell the type; a wildcard may not.
+  return only_stars || literal_prefix >= *type ? ArnCompare::kMatch : ArnCompare::kNoMatch;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -296,6 +316,7 @@ PrincipalMatch PrincipalMatches(const CompiledStatement& st, const Request& r) {
 bool ResourceMatches(const CompiledStatement& st, const Request& r, KeyResolver& keys) {
   if (!st.has_resource) return true;  // trust policies: the role itself (reference G9)
   bool any = false;
+  bool unresolved = false;
   for (const ResourcePattern& p : st.resources) {
     if (p.any) {
       any = true;
@@ -304,14 +325,22 @@ bool ResourceMatches(const CompiledStatement& st, const Request& r, KeyResolver&
       std::string flat;
       // A variable with no value makes the entry match nothing (reference V6).
       if (ResolveTemplate(p.tmpl, true, keys, &toks, &flat)) {
-        any = TokenArnMatch(toks, r.resource, /*prefix_ic=*/true);
+        any = TokenArnCompare(toks, r.resource, /*resource_element=*/true) == ArnCompare::kMatch;
+      } else {
+        unresolved = true;
       }
     } else {
-      any = ArnGlobMatch(p.written, r.resource, /*prefix_ignore_case=*/true);  // reference M2
+      any = ResourceArnMatch(p.written, r.resource);  // reference M2
     }
     if (any) break;
   }
-  return st.not_resource ? !any : any;
+  if (!st.not_resource) return any;
+  // NotResource with an entry whose variable has no value (V6-NR, docs/semantics.md): VARS
+  // says the entry matches no resource, and also that an unresolvable variable may make the
+  // whole statement invalid. Of the two readings we take the one that never grants more: an
+  // Allow does not apply, a Deny does.
+  if (!any && unresolved && !st.is_deny) return false;
+  return !any;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -334,7 +363,8 @@ bool CompareOne(const CompiledCondition& c, const PolicyValue& v, std::string_vi
       case Comparison::kEquals: return x == flat;
       case Comparison::kEqualsIgnoreCase: return EqualsIgnoreCaseAscii(x, flat);
       case Comparison::kLike: return TokenGlob(toks, x, false);
-      case Comparison::kArnLike: return TokenArnMatch(toks, x, false);
+      case Comparison::kArnLike:
+        return TokenArnCompare(toks, x, /*resource_element=*/false) == ArnCompare::kMatch;
       default: break;
     }
   }
@@ -441,6 +471,24 @@ bool RequestValueHasType(const CompiledCondition& c, std::string_view x, std::st
   return problem == nullptr;
 }
 
+// One ARN operator value against one request value (C12). kPatternNotArn when the value, once
+// its variables are resolved, has fewer than six parts; an unresolved variable is a non-match
+// (V6), so the negated operators stay true for it.
+ArnCompare ArnValueCompare(const PolicyValue& v, std::string_view x, KeyResolver& keys,
+                           std::string* note) {
+  if (v.has_template) {
+    std::vector<GlobToken> toks;
+    std::string flat;
+    if (!ResolveTemplate(v.tmpl, /*wildcards=*/true, keys, &toks, &flat)) {
+      if (note) *note = "policy variable has no value";
+      return ArnCompare::kNoMatch;
+    }
+    return TokenArnCompare(toks, x, /*resource_element=*/false);
+  }
+  if (!SplitArn(v.text)) return ArnCompare::kPatternNotArn;
+  return ArnGlobMatch(v.text, x, false) ? ArnCompare::kMatch : ArnCompare::kNoMatch;
+}
+
 // The operator on one request value: OR over policy values for positive operators, NOR for
 // negated ones (reference C1).
 bool SingleValue(const CompiledCondition& c, std::string_view x, KeyResolver& keys,
@@ -449,6 +497,23 @@ bool SingleValue(const CompiledCondition& c, std::string_view x, KeyResolver& ke
   // and negated operators alike: ArnLike and ArnNotLike on a non-ARN are both false (C12); a
   // non-number, non-date or non-address cannot be compared (C7, C8, C11).
   if (!RequestValueHasType(c, x, note)) return false;
+  if (c.type == ValueType::kArn) {
+    // A policy value that is not an ARN cannot be compared either (C12 applies to both sides):
+    // it never matches, and it makes ArnNotEquals/ArnNotLike false.
+    for (const PolicyValue& v : c.values) {
+      switch (ArnValueCompare(v, x, keys, note)) {
+        case ArnCompare::kMatch:
+          return !c.negated;
+        case ArnCompare::kPatternNotArn:
+          if (note) *note = "policy value is not an ARN (fewer than six parts)";
+          if (c.negated) return false;
+          break;
+        case ArnCompare::kNoMatch:
+          break;
+      }
+    }
+    return c.negated;
+  }
   if (c.like_set) {
     bool any = c.like_set->MatchesAny(x);
     for (size_t i = 0; !any && i < c.values.size(); ++i) {
@@ -534,14 +599,12 @@ void AddMissing(const CompiledStatement& st, KeyResolver& keys, std::vector<std:
 struct SplitAction {
   std::string_view service;  // as written; compared case-insensitively (reference M1)
   std::string_view name;
-  bool is_sts = false;
 };
 
 SplitAction SplitRequestAction(std::string_view action) {
   size_t colon = action.find(':');
-  if (colon == std::string_view::npos) return {"", action, false};
-  std::string_view svc = action.substr(0, colon);
-  return {svc, action.substr(colon + 1), EqualsIgnoreCaseAscii(svc, "sts")};
+  if (colon == std::string_view::npos) return {"", action};
+  return {action.substr(0, colon), action.substr(colon + 1)};
 }
 
 PolicyResult EvaluateWith(const CompiledPolicy& policy, const Request& r, const SplitAction& act,
@@ -622,15 +685,42 @@ namespace {
 
 // Fills d.effect, d.reason, d.deny_by and d.matched from the per-policy results. Kept apart from
 // Authorize so that the common path returns the one Decision object without copies.
-void Decide(const Request& r, const CompiledPolicy* resource_policy, bool sts_action,
+void Decide(const Request& r, const CompiledPolicy* resource_policy, StsActionKind sts,
             Decision& d) {
   const Caller& c = r.caller;
-  const bool trust = resource_policy && resource_policy->kind() == PolicyKind::kTrust;
+  const size_t first_identity = resource_policy ? 1 : 0;  // d.policies[0]: the resource policy
+  bool trust = resource_policy && resource_policy->kind() == PolicyKind::kTrust;
+  // A role trust policy governs role assumption only: for the other STS actions it is set
+  // aside, its statements included (E4-STS).
+  const size_t first_counted = trust && sts == StsActionKind::kIdentityOnly ? 1 : 0;
+  if (first_counted == 1) {
+    resource_policy = nullptr;
+    trust = false;
+  }
   const PolicyResult* res = resource_policy ? &d.policies.front() : nullptr;
   using DenyBy = Decision::DenyBy;
+  const bool long_term = c.kind == Caller::Kind::kUser || c.kind == Caller::Kind::kRoot;
+
+  // STS actions that no policy controls (E4-STS, docs/semantics.md): decided before any deny.
+  if (sts == StsActionKind::kCallerIdentity) {
+    d.effect = Effect::kAllowed;
+    d.reason = "sts:GetCallerIdentity needs no permission and cannot be denied (E4-STS)";
+    return;
+  }
+  if (sts == StsActionKind::kSessionToken) {
+    if (long_term) {
+      d.effect = Effect::kAllowed;
+      d.reason = "sts:GetSessionToken needs no permission; policies do not control it (E4-STS)";
+    } else {
+      d.effect = Effect::kImplicitDeny;
+      d.reason = "sts:GetSessionToken must be called with the long-term credentials of an IAM "
+                 "user or the root user (E4-STS)";
+    }
+    return;
+  }
 
   // Explicit deny in any policy wins (reference E1).
-  for (const PolicyResult& p : d.policies) Append(&d.matched, p.denies);
+  for (size_t i = first_counted; i < d.policies.size(); ++i) Append(&d.matched, d.policies[i].denies);
   if (!d.matched.empty()) {
     d.effect = Effect::kExplicitDeny;
     const bool in_resource = res && !res->denies.empty();
@@ -641,7 +731,7 @@ void Decide(const Request& r, const CompiledPolicy* resource_policy, bool sts_ac
     return;
   }
   bool identity_allows = false;
-  for (size_t i = res ? 1 : 0; i < d.policies.size(); ++i) {
+  for (size_t i = first_identity; i < d.policies.size(); ++i) {
     identity_allows = identity_allows || !d.policies[i].allows.empty();
   }
   const bool resource_allows = res && !res->allows.empty();
@@ -651,7 +741,7 @@ void Decide(const Request& r, const CompiledPolicy* resource_policy, bool sts_ac
   auto allow = [&](const char* why) {
     d.effect = Effect::kAllowed;
     d.reason = why;
-    for (const PolicyResult& p : d.policies) Append(&d.matched, p.allows);
+    for (size_t i = first_counted; i < d.policies.size(); ++i) Append(&d.matched, d.policies[i].allows);
   };
   auto deny = [&](const char* why, DenyBy by) {
     d.effect = Effect::kImplicitDeny;
@@ -659,7 +749,13 @@ void Decide(const Request& r, const CompiledPolicy* resource_policy, bool sts_ac
     d.deny_by = by;
   };
 
-  if (trust || (sts_action && !resource_policy)) {
+  if (!long_term && EqualsIgnoreCaseAscii(r.action, "sts:GetFederationToken")) {
+    return deny("sts:GetFederationToken must be called with the long-term credentials of an IAM "
+                "user or the root user, not session credentials (E4-STS)", DenyBy::kNone);
+  }
+  // Role assumption, and a role trust policy given with a non-STS action, are decided by the
+  // trust policy (E3-E6). Other STS actions fall through to the ordinary rules below (E4-STS).
+  if (sts == StsActionKind::kRoleAssumption || (trust && sts == StsActionKind::kNotSts)) {
     // The trust policy is always required (reference E4).
     if (!resource_policy) {
       return deny("no role trust policy was given: the trust policy must allow the caller (E4)",
@@ -700,6 +796,14 @@ void Decide(const Request& r, const CompiledPolicy* resource_policy, bool sts_ac
     }
     return allow("cross-account: both the role trust policy and an identity policy allow (E6)");
   }
+  // A KMS key's key policy must consent before IAM policies count (K-KMS, docs/semantics.md):
+  // like a role trust policy, it is always required, and in the key's account an identity allow
+  // counts only when the key policy allows the account (the root principal).
+  const bool kms_key = IsKmsKeyArn(r.resource);
+  if (kms_key && !resource_policy) {
+    return deny("no key policy was given: a KMS key's key policy must allow the caller or its "
+                "account before IAM policies have any effect (K-KMS)", DenyBy::kResource);
+  }
   if (resource_policy) {
     if (!c.is_iam()) {
       if (resource_allows) return allow("the resource policy allows the caller");
@@ -709,6 +813,18 @@ void Decide(const Request& r, const CompiledPolicy* resource_policy, bool sts_ac
       // Same account: either policy suffices; an account-level resource grant delegates to
       // the account's identity policies (EVAL same-account table; reference E5 by analogy).
       if (rp == PrincipalMatch::kDirect) return allow("same account: the resource policy allows the caller");
+      if (kms_key) {
+        if (rp != PrincipalMatch::kAccountLevel) {
+          return deny("the key policy allows neither the caller nor its account, so IAM "
+                      "policies have no effect on this KMS key (K-KMS)", DenyBy::kResource);
+        }
+        if (identity_allows) {
+          return allow("the key policy allows the account, which enables IAM policies, and an "
+                       "identity-based policy allows (K-KMS)");
+        }
+        return deny("the key policy allows the account (enabling IAM policies), but no "
+                    "identity-based policy allows the action (K-KMS)", DenyBy::kIdentity);
+      }
       if (identity_allows) return allow("same account: an identity-based policy allows");
       return deny("same account: neither an identity-based policy nor the resource policy "
                   "allows the caller", DenyBy::kIdentity);
@@ -778,7 +894,7 @@ Decision Authorize(const Request& r, const CompiledPolicy* resource_policy,
       d.caller_names.push_back(r.caller.arn.empty() ? r.caller.raw : r.caller.arn);
     }
   }
-  Decide(r, resource_policy, act.is_sts, d);
+  Decide(r, resource_policy, ClassifyStsAction(r.action), d);
   return d;
 }
 

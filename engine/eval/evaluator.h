@@ -25,12 +25,19 @@ struct EvalOptions {
 PolicyResult EvaluatePolicy(const CompiledPolicy& policy, const Request& request,
                             const EvalOptions& options, std::vector<std::string>* missing_keys);
 
-// The full decision for a request (reference E1, E3-E6):
+// The full decision for a request (reference E1, E3-E6; docs/semantics.md):
+// - sts:GetCallerIdentity -> allowed, whatever the policies say; sts:GetSessionToken -> allowed
+//   for users and the root user, implicitDeny for session credentials (E4-STS);
 // - an applicable Deny in any policy -> explicitDeny;
-// - sts actions with a trust policy (resource_policy of kind trust): service and federated
-//   callers need the trust policy alone (E3); IAM callers in the role's account need a direct
-//   trust match, or an account-level match plus an identity allow (E5); other accounts need
-//   both the trust and an identity allow (E6). No trust policy -> implicitDeny (E4);
+// - role assumption (ClassifyStsAction kRoleAssumption), or a trust policy with a non-STS
+//   action: service and federated callers need the trust policy alone (E3); IAM callers in the
+//   role's account need a direct trust match, or an account-level match plus an identity allow
+//   (E5); other accounts need both the trust and an identity allow (E6). No trust policy ->
+//   implicitDeny (E4). Other STS actions (GetFederationToken, ...) follow the rules below, with
+//   a trust policy set aside (E4-STS);
+// - a KMS key (IsKmsKeyArn): the key policy is required; in the key's account a direct
+//   key-policy allow suffices, an account-level one needs an identity allow, and an identity
+//   allow alone is not enough (K-KMS); cross-account -> both;
 // - other resource policies: same account -> identity allow or a direct resource-policy allow;
 //   cross-account -> both;
 // - no resource policy: an identity allow.

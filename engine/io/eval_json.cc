@@ -334,9 +334,9 @@ EvalSession::Result EvalSession::EvaluateText(std::string_view line, const Sourc
                           path, violations.front().field == "roleArn" ? at(resource->pos) : at(context ? context->pos : root.pos)});
       }
     }
-    // Policies. sts actions are decided by the role's trust policy; others by a resource policy.
-    const bool sts = action_s && action_s->size() > 4 &&
-                     EqualsIgnoreCaseAscii(std::string_view(*action_s).substr(0, 4), "sts:");
+    // Policies. Role assumption is decided by the role's trust policy; other actions, other
+    // STS actions included (E4-STS), by a resource policy.
+    const bool sts = action_s && ClassifyStsAction(*action_s) == StsActionKind::kRoleAssumption;
     std::shared_ptr<const CacheEntry> rp;
     std::vector<std::shared_ptr<const CacheEntry>> ips;
     auto add_policy_errors = [&](const CacheEntry& e, const SourcePos& start) {

@@ -88,6 +88,34 @@ bool ArnGlobMatch(std::string_view pattern, std::string_view arn, bool prefix_ig
          GlobMatch(p->resource, v->resource, /*ignore_case=*/false);
 }
 
+std::optional<size_t> ResourceTypeLength(const ArnParts& arn) {
+  auto service_is = [&arn](std::string_view s) { return EqualsIgnoreCaseAscii(arn.service, s); };
+  if (service_is("s3") && arn.region.empty() && arn.account.empty()) return std::nullopt;
+  if (service_is("sqs") || service_is("sns") || service_is("execute-api")) return std::nullopt;
+  size_t sep = arn.resource.find_first_of("/:");
+  if (sep == std::string_view::npos) return std::nullopt;
+  return sep;
+}
+
+bool ResourceArnMatch(std::string_view pattern, std::string_view arn) {
+  if (!ArnGlobMatch(pattern, arn, /*prefix_ignore_case=*/true)) return false;
+  // Both split: ArnGlobMatch checked.
+  const ArnParts p = *SplitArn(pattern);
+  const ArnParts v = *SplitArn(arn);
+  std::optional<size_t> type = ResourceTypeLength(v);
+  if (!type) return true;
+  if (p.resource.find_first_not_of('*') == std::string_view::npos) return true;  // "*", "**"
+  // The type is spelled out: no wildcard in the pattern's first `type` characters. The glob
+  // already matched, so literal characters there equal the ARN's.
+  return p.resource.size() >= *type &&
+         p.resource.substr(0, *type).find_first_of("*?") == std::string_view::npos;
+}
+
+bool IsKmsKeyArn(std::string_view arn) {
+  std::optional<ArnParts> p = SplitArn(arn);
+  return p && EqualsIgnoreCaseAscii(p->service, "kms") && p->resource.substr(0, 4) == "key/";
+}
+
 bool IsKnownPartition(std::string_view partition) {
   return partition == "aws" || partition == "aws-cn" || partition == "aws-us-gov";
 }

@@ -32,6 +32,27 @@ std::optional<ArnParts> SplitArn(std::string_view arn);
 // Cost: one GlobMatch per segment, no allocation.
 bool ArnGlobMatch(std::string_view pattern, std::string_view arn, bool prefix_ignore_case);
 
+// Resource elements (reference M2): ArnGlobMatch(pattern, arn, /*prefix_ignore_case=*/true)
+// plus the resource-type rule of IAM User Guide "IAM ARNs" (a wildcard cannot stand for the
+// resource type, "arn:aws:iam::123456789012:u*" is not allowed): when `arn` has a resource type
+// (ResourceTypeLength), the pattern's resource part must either consist only of `*` (any
+// resource of the service) or begin with that type written literally, so
+// "arn:aws:ec2:us-east-1:1:*/12345" does not match ".../instance/12345" and
+// "arn:aws:iam::1:u*" does not match ".../user/x", while "arn:aws:iam::1:user*" and
+// "arn:aws:iam::1:*" do. Cost: ArnGlobMatch plus one prefix comparison.
+bool ResourceArnMatch(std::string_view pattern, std::string_view arn);
+
+// Length of the resource type at the start of the resource part: the text before the first '/'
+// or ':' ("user" in "user/x", "dbuser" in "dbuser:c/u"). nullopt when the resource part has
+// neither separator, and for services whose resource part starts with a name the owner chose
+// rather than a type word: S3 buckets and objects (no region or account), SQS queues, SNS topics
+// and API Gateway execute-api ARNs (api-id/stage/...).
+std::optional<size_t> ResourceTypeLength(const ArnParts& arn);
+
+// arn:P:kms:R:A:key/ID (not an alias): access needs the key policy's consent (docs/semantics.md
+// K-KMS).
+bool IsKmsKeyArn(std::string_view arn);
+
 // Partitions and regions (reference R6, M11).
 bool IsKnownPartition(std::string_view partition);  // aws, aws-cn, aws-us-gov; case-sensitive
 // "us-west-2" -> "aws", "cn-north-1" -> "aws-cn", "us-gov-west-1" -> "aws-us-gov";

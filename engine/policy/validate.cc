@@ -511,7 +511,9 @@ class PolicyValidator {
                 " must be a literal service name");
       return;
     }
-    if (!IsKnownPartition(arn->partition)) {
+    // A partition of exactly `*` is accepted, as IAM's parser does (RES: wildcards "within the
+    // individual segments of an ARN"; moto `_validate_resource_format`); `aws*` is not (M2-P).
+    if (arn->partition != "*" && !IsKnownPartition(arn->partition)) {
       Error("resource.invalid_arn",
             "Partition \"" + SanitizeForMessage(arn->partition) +
                 "\" is not valid for resource \"" + SanitizeForMessage(v.value) + "\".",

@@ -1,5 +1,6 @@
 #include "engine/sts/assume_role.h"
 
+#include "engine/condition/values.h"
 #include "engine/policy/arn.h"
 
 namespace redtrust {
@@ -125,6 +126,28 @@ std::string RedshiftDbUserArn(std::string_view region, std::string_view account,
   arn += '/';
   arn.append(user);
   return arn;
+}
+
+StsActionKind ClassifyStsAction(std::string_view action) {
+  size_t colon = action.find(':');
+  if (colon == std::string_view::npos || !EqualsIgnoreCaseAscii(action.substr(0, colon), "sts")) {
+    return StsActionKind::kNotSts;
+  }
+  const std::string_view name = action.substr(colon + 1);
+  auto is = [name](std::string_view n) { return EqualsIgnoreCaseAscii(name, n); };
+  // STS API reference, GetCallerIdentity: "No permissions are required ... If an administrator
+  // attaches a policy to your identity that explicitly denies access to the
+  // sts:GetCallerIdentity action, you can still perform this operation."
+  if (is("GetCallerIdentity")) return StsActionKind::kCallerIdentity;
+  // IAM User Guide, "Permissions for GetSessionToken": "No permissions are required ... You
+  // cannot use policies to control authentication operations."
+  if (is("GetSessionToken")) return StsActionKind::kSessionToken;
+  // Authorized by the caller's identity-based policies; no role trust policy is involved.
+  if (is("GetFederationToken") || is("GetAccessKeyInfo") || is("DecodeAuthorizationMessage") ||
+      is("GetServiceBearerToken") || is("AssumeRoot")) {
+    return StsActionKind::kIdentityOnly;
+  }
+  return StsActionKind::kRoleAssumption;
 }
 
 }  // namespace redtrust

@@ -36,6 +36,22 @@ std::string ValidationErrorMessage(const std::vector<StsViolation>& v);
 std::string AccessDeniedMessage(std::string_view caller_arn, std::string_view action,
                                 std::string_view resource, std::string_view reason);
 
+// How Authorize decides an `sts:` action (reference E4; docs/semantics.md "STS actions").
+enum class StsActionKind {
+  kNotSts,          // the action's service is not sts
+  kRoleAssumption,  // AssumeRole, AssumeRoleWithSAML, AssumeRoleWithWebIdentity and the
+                    // permissions checked with them in the role's trust policy (TagSession,
+                    // SetSourceIdentity, SetContext); also any sts action not listed below,
+                    // so that an unknown name still needs a trust policy (fail closed)
+  kCallerIdentity,  // GetCallerIdentity: needs no permission and cannot be denied
+  kSessionToken,    // GetSessionToken: no policy controls it; long-term credentials only
+  kIdentityOnly,    // GetFederationToken, GetAccessKeyInfo, DecodeAuthorizationMessage,
+                    // GetServiceBearerToken, AssumeRoot: the caller's identity policies decide
+};
+// `action` as in a request ("sts:GetCallerIdentity"); service and name compare
+// case-insensitively (reference M1). Cost: a few comparisons, no allocation.
+StsActionKind ClassifyStsAction(std::string_view action);
+
 // True when `s` fits STS's ExternalId pattern [\w+=,.@:/-]* with \w = [A-Za-z0-9_] (S3).
 bool MatchesExternalIdPattern(std::string_view s);
 

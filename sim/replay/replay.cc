@@ -361,6 +361,8 @@ class Replayer {
                   "KMS key " + key_arn + " is not in the world", *details);
     }
     std::string failure;
+    // Authorize applies the key-policy rule (docs/semantics.md K-KMS): the role's IAM policies
+    // count only when the key policy allows its account, as AWS's default key policy does.
     if (!Check(cr, action, key->arn, key->account, &key->policy, {}, &failure, details)) {
       // S3 reports a KMS denial on the object as an access denial (S3-KMS).
       return Fail(Gate::kPermissions,
