@@ -191,17 +191,17 @@ std::optional<std::string> CheckChunkHeader(std::string_view s) {
         }
         break;
       case State::kExtQuoted:
+        // Beast takes any byte but the line end inside a quoted extension value.
         if (c == '"') {
           state = State::kExt;
         } else if (c == '\\') {
           state = State::kExtEscape;
-        } else if (IsControl(c)) {
-          return "chunk extension: control byte " + Byte(c);
+        } else if (c == '\r') {
+          state = State::kLineLf;
         }
         break;
       case State::kExtEscape:
-        if (IsControl(c)) return "chunk extension: control byte " + Byte(c);
-        state = State::kExtQuoted;
+        state = c == '\r' ? State::kLineLf : State::kExtQuoted;
         break;
       case State::kLineLf:
         if (c != '\n') return std::string("chunk size line: CR not followed by LF");
