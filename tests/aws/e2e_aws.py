@@ -192,6 +192,20 @@ def cli_tests(r, url, skewed_url):
     ok = rc == 0 and json.loads(out)["EvaluationResults"][0]["EvalDecision"] == "allowed"
     r.check("cli: simulate-principal-policy over the world's user", ok, out + err)
 
+    # Issue 12: a context value its type cannot hold is InvalidInput, not implicitDeny.
+    ip_policy = ('{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*",'
+                 '"Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}}')
+    rc, _, err = r.cli(url, ALICE, [
+        "iam", "simulate-custom-policy", "--policy-input-list", ip_policy,
+        "--action-names", "s3:GetObject", "--context-entries",
+        "ContextKeyName=aws:SourceIp,ContextKeyValues=notanip,ContextKeyType=ip"],
+        region="us-east-1")
+    r.cli_error("cli: simulate-custom-policy, a context value that is not an ip", rc, err,
+                "InvalidInput", "SimulateCustomPolicy",
+                "Invalid value `notanip` (ContextKeyValues member 1) for context key aws:SourceIp "
+                "of ContextKeyType ip: expected an IPv4 or IPv6 address such as 203.0.113.7 or "
+                "2001:db8::1")
+
     rc, _, err = r.cli(url, ALICE, [
         "iam", "simulate-principal-policy", "--policy-source-arn",
         "arn:aws:iam::111122223333:user/nobody", "--action-names", "s3:GetObject"],

@@ -40,9 +40,71 @@ void AppendTime(int64_t micros, std::string* out) {
   out->push_back('"');
 }
 
+// Length of the UTF-8 sequence starting at s[i] (2-4; the byte at i is 0x80 or more), or 0
+// when it is not one (a stray continuation, an overlong form, a surrogate, past U+10FFFF, cut).
+size_t Utf8SequenceAt(std::string_view s, size_t i) {
+  const auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char c = b(i);
+  size_t n;
+  unsigned char lo = 0x80, hi = 0xBF;  // the range of the second byte
+  if (c >= 0xC2 && c <= 0xDF) {
+    n = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    n = 3;
+    if (c == 0xE0) lo = 0xA0;
+    if (c == 0xED) hi = 0x9F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    n = 4;
+    if (c == 0xF0) lo = 0x90;
+    if (c == 0xF4) hi = 0x8F;
+  } else {
+    return 0;
+  }
+  if (i + n > s.size()) return 0;
+  if (b(i + 1) < lo || b(i + 1) > hi) return 0;
+  for (size_t k = 2; k < n; ++k) {
+    if (b(i + k) < 0x80 || b(i + k) > 0xBF) return 0;
+  }
+  return n;
+}
+
+void AppendHexByte(unsigned char c, std::string* out) {
+  static const char kHex[] = "0123456789abcdef";
+  out->append("\\x");
+  out->push_back(kHex[c >> 4]);
+  out->push_back(kHex[c & 15]);
+}
+
 }  // namespace
 
+std::string EscapeForTerminal(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c == 0x7F) {
+      AppendHexByte(c, &out);
+      ++i;
+    } else if (c < 0x80) {
+      out.push_back(static_cast<char>(c));
+      ++i;
+    } else if (size_t n = Utf8SequenceAt(text, i); n == 0) {
+      AppendHexByte(c, &out);
+      ++i;
+    } else if (n == 2 && c == 0xC2 && static_cast<unsigned char>(text[i + 1]) < 0xA0) {
+      AppendHexByte(c, &out);  // a C1 control, U+0080-U+009F
+      AppendHexByte(static_cast<unsigned char>(text[i + 1]), &out);
+      i += 2;
+    } else {
+      out.append(text.substr(i, n));
+      i += n;
+    }
+  }
+  return out;
+}
+
 void AppendAccessLine(const AccessEntry& e, std::string* out) {
+  const size_t start = out->size();
   out->append("{\"time\":");
   AppendTime(e.time_micros, out);
   out->append(",\"remote\":");
@@ -64,6 +126,24 @@ void AppendAccessLine(const AccessEntry& e, std::string* out) {
   out->append(",\"bytes\":");
   out->append(std::to_string(e.bytes));
   out->append("}\n");
+  // The JSON writer leaves valid UTF-8 as it is, C1 controls included; a terminal showing the
+  // log (standard error by default) may obey them, so they are escaped too. The line is valid
+  // UTF-8, so 0xC2 is always a lead byte here.
+  if (out->find('\xC2', start) == std::string::npos) return;
+  std::string line = out->substr(start);
+  out->resize(start);
+  for (size_t i = 0; i < line.size(); ++i) {
+    const unsigned char next = i + 1 < line.size() ? static_cast<unsigned char>(line[i + 1]) : 0;
+    if (static_cast<unsigned char>(line[i]) == 0xC2 && next >= 0x80 && next <= 0x9F) {
+      static const char kHex[] = "0123456789abcdef";
+      out->append("\\u00");
+      out->push_back(kHex[next >> 4]);
+      out->push_back(kHex[next & 15]);
+      ++i;
+    } else {
+      out->push_back(line[i]);
+    }
+  }
 }
 
 StatusOr<std::unique_ptr<AccessLog>> AccessLog::Open(const std::string& path, bool enabled) {
@@ -86,7 +166,11 @@ AccessLog::~AccessLog() {
   cv_.notify_one();
   flusher_.join();
   Flush();
-  if (owned_) std::fclose(file_);
+  if (owned_ && std::fclose(file_) != 0) {
+    const std::string note = std::string("redtrustd: access log: closing it failed: ") +
+                             std::strerror(errno) + "\n";
+    if (std::fwrite(note.data(), 1, note.size(), stderr) != note.size()) std::clearerr(stderr);
+  }
 }
 
 void AccessLog::Write(const AccessEntry& e) {
@@ -109,11 +193,16 @@ void AccessLog::Write(const AccessEntry& e) {
 
 void AccessLog::Note(std::string_view text) {
   std::string line = "redtrustd: ";
-  line.append(text);
+  line.append(EscapeForTerminal(text));
   line.push_back('\n');
   if (file_ != stderr) {
-    std::fwrite(line.data(), 1, line.size(), stderr);
-    std::fflush(stderr);
+    // Standard error is the last resort: a failure to write there can only be counted.
+    std::lock_guard<std::mutex> wlock(write_mu_);
+    if (std::fwrite(line.data(), 1, line.size(), stderr) != line.size() ||
+        std::fflush(stderr) != 0) {
+      std::clearerr(stderr);
+      failed_writes_.fetch_add(1);
+    }
     return;
   }
   {
@@ -139,10 +228,37 @@ void AccessLog::Flush() {
   WriteOut(chunk);
 }
 
+uint64_t AccessLog::failed_writes() const { return failed_writes_.load(); }
+
 void AccessLog::WriteOut(const std::string& s) {
   if (s.empty()) return;
-  std::fwrite(s.data(), 1, s.size(), file_);
-  std::fflush(file_);
+  errno = 0;
+  const size_t written = std::fwrite(s.data(), 1, s.size(), file_);
+  const bool ok = written == s.size() && std::fflush(file_) == 0;
+  std::string note;
+  if (ok) {
+    if (!failing_) return;
+    failing_ = false;
+    note = "redtrustd: access log: writing again; " + std::to_string(lost_bytes_) +
+           " byte(s) lost while it failed\n";
+    lost_bytes_ = 0;
+  } else {
+    const int error = errno;
+    std::clearerr(file_);
+    failed_writes_.fetch_add(1);
+    lost_bytes_ += s.size() - written;
+    if (failing_) return;  // said once per run of failures
+    failing_ = true;
+    note = std::string("redtrustd: access log: write failed: ") +
+           (error ? std::strerror(error) : "unknown error") + "; lines are lost until it works\n";
+  }
+  // Where the log is standard error itself, a failure cannot be reported anywhere.
+  if (file_ == stderr) return;
+  if (std::fwrite(note.data(), 1, note.size(), stderr) != note.size() ||
+      std::fflush(stderr) != 0) {
+    std::clearerr(stderr);
+    failed_writes_.fetch_add(1);
+  }
 }
 
 void AccessLog::FlusherLoop() {

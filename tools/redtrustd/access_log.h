@@ -11,10 +11,18 @@
 // when the log is standard error too. When
 // the file cannot keep up, lines beyond 16 MiB pending are dropped and a note counts them.
 //
+// Every write is checked: when writing the log fails (a full disk, a closed pipe), a note on
+// standard error says so once, with the error, and another when writing works again, with the
+// bytes lost meanwhile (failed_writes() counts the failures). Text from outside (request
+// targets, flag values, paths, world diagnostics) never reaches a terminal raw: the JSON lines
+// escape control characters, C1 controls included (\u009b), and notes pass through
+// EscapeForTerminal.
+//
 // Thread-safety: Write and Note may be called from any thread.
 #ifndef REDTRUST_TOOLS_REDTRUSTD_ACCESS_LOG_H_
 #define REDTRUST_TOOLS_REDTRUSTD_ACCESS_LOG_H_
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <cstdio>
@@ -41,8 +49,13 @@ struct AccessEntry {
   uint64_t bytes = 0;
 };
 
-// Appends the entry's JSON line (with its newline) to *out.
+// Appends the entry's JSON line (with its newline) to *out. Strings are JSON-escaped, and C1
+// control characters (U+0080-U+009F, which terminals may obey) are written as \u0080-\u009f.
 void AppendAccessLine(const AccessEntry& e, std::string* out);
+
+// `text` safe to print on a terminal: bytes below 0x20 and 0x7F, C1 control characters
+// (U+0080-U+009F) and bytes that are not UTF-8 are written as \xNN; everything else as is.
+std::string EscapeForTerminal(std::string_view text);
 
 class AccessLog {
  public:
@@ -53,14 +66,17 @@ class AccessLog {
   AccessLog& operator=(const AccessLog&) = delete;
 
   void Write(const AccessEntry& e);
-  // "redtrustd: " + text + "\n" on standard error, written at once (after the pending request
-  // lines when the log is standard error).
+  // "redtrustd: " + EscapeForTerminal(text) + "\n" on standard error, written at once (after
+  // the pending request lines when the log is standard error).
   void Note(std::string_view text);
   void Flush();
+  // Writes of the log that failed so far.
+  uint64_t failed_writes() const;
 
  private:
   AccessLog(FILE* f, bool owned, bool enabled);
   void FlusherLoop();
+  // Writes `s` to file_ and checks it; REQUIRES write_mu_ held.
   void WriteOut(const std::string& s);
 
   FILE* file_;
@@ -72,6 +88,10 @@ class AccessLog {
   uint64_t dropped_ = 0;
   bool stop_ = false;
   std::mutex write_mu_;  // serializes writes to file_, in order
+  // Guarded by write_mu_: the current run of failed writes and the bytes they lost.
+  bool failing_ = false;
+  uint64_t lost_bytes_ = 0;
+  std::atomic<uint64_t> failed_writes_{0};
   std::thread flusher_;
 };
 

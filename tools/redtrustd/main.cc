@@ -12,10 +12,13 @@
 
 #include <CLI/CLI.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <cerrno>
 #include <chrono>
+#include <cmath>
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <mutex>
 #include <optional>
@@ -59,8 +62,10 @@ int64_t WallMicros() {
       .count();
 }
 
+// REQUIRES: 0 <= seconds <= kMaxSeconds (the flag validators). A positive fraction of a
+// millisecond is one millisecond, never 0 (a timeout that expires at once).
 std::chrono::milliseconds Millis(double seconds) {
-  return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+  return std::chrono::milliseconds(static_cast<int64_t>(std::ceil(seconds * 1000)));
 }
 
 // "HOST:PORT" or "[IPV6]:PORT".
@@ -153,7 +158,7 @@ int Serve(const Flags& f) {
   signal(SIGPIPE, SIG_IGN);
   auto log = AccessLog::Open(f.access_log, !f.no_access_log);
   if (!log.ok()) {
-    std::cerr << "redtrustd: --access-log " << log.status().message() << "\n";
+    std::cerr << "redtrustd: --access-log " << EscapeForTerminal(log.status().message()) << "\n";
     return kExitBadInput;
   }
   AccessLog& notes = **log;
@@ -224,28 +229,47 @@ int Serve(const Flags& f) {
              std::to_string(f.threads > 0 ? f.threads
                                           : std::max(1u, std::thread::hardware_concurrency())) +
              " thread(s)");
-  std::printf("redtrustd: listening on %s:%u\n", address.c_str(), unsigned{server.port()});
-  std::fflush(stdout);
+  // Scripts and tests learn the port from this line: a server that cannot say it stops.
+  if (std::printf("redtrustd: listening on %s:%u\n", address.c_str(), unsigned{server.port()}) < 0 ||
+      std::fflush(stdout) != 0) {
+    notes.Note(std::string("cannot write the listening line to standard output: ") +
+               std::strerror(errno));
+    return kExitBadInput;
+  }
   server.Run();
   notes.Note("stopped");
   return 0;
 }
 
 // CLI11's PositiveNumber / NonNegativeNumber name the range up to DBL_MAX in full on error;
-// these say what is wrong in words.
-CLI::Validator NumberAbove(double floor, bool inclusive, const std::string& words) {
+// these say what is wrong in words. `ceiling` bounds the value from above (inclusive): every
+// value the flag's type and use can hold, so none overflows a conversion later.
+CLI::Validator NumberAbove(double floor, bool inclusive, const std::string& words,
+                           double ceiling) {
   return CLI::Validator(
       [=](std::string& text) -> std::string {
         char* end = nullptr;
         const double v = std::strtod(text.c_str(), &end);
         if (text.empty() || *end != '\0' || v != v) return "`" + text + "` is not a number";
-        if (inclusive ? v >= floor : v > floor) return "";
-        return "must be " + words + ", not " + text;
+        if (!(inclusive ? v >= floor : v > floor)) return "must be " + words + ", not " + text;
+        if (v > ceiling) {
+          char max[32];
+          std::snprintf(max, sizeof max, "%.0f", ceiling);
+          return std::string("must be at most ") + max + ", not " + text;
+        }
+        return "";
       },
       "");
 }
-const CLI::Validator kPositive = NumberAbove(0, false, "greater than 0");
-const CLI::Validator kNonNegative = NumberAbove(0, true, "0 or more");
+// Seconds: a timeout of more than about 11 days is a typo, and keeps Millis() exact.
+constexpr double kMaxSeconds = 1e6;
+const CLI::Validator kPositiveSeconds = NumberAbove(0, false, "greater than 0", kMaxSeconds);
+const CLI::Validator kNonNegativeSeconds = NumberAbove(0, true, "0 or more", kMaxSeconds);
+// Counts held in size_t; Beast's header limit is 32-bit, so 1 GiB bounds both byte limits.
+const CLI::Validator kPositiveCount = NumberAbove(0, false, "greater than 0", 1e12);
+const CLI::Validator kPositiveBytes = NumberAbove(0, false, "greater than 0", 1 << 30);
+// Each thread is an event loop; more than this is a typo.
+const CLI::Validator kThreads = NumberAbove(0, true, "0 or more", 1024);
 
 }  // namespace
 }  // namespace redtrust::server
@@ -266,30 +290,34 @@ int main(int argc, char** argv) {
   app.add_option("--listen", f.listen,
                  "ADDRESS:PORT to listen on (default 127.0.0.1:8080; port 0 picks a free port, "
                  "printed on standard output)");
-  app.add_option("--threads", f.threads, "Server threads (default: the number of cores)")
-      ->check(redtrust::server::kNonNegative);
-  app.add_option("--max-body-bytes", f.max_body_bytes, "Largest request body (default 1048576); "
-                 "larger gets 413");
+  app.add_option("--threads", f.threads,
+                 "Server threads, at most 1024 (default 0: the number of cores)")
+      ->check(redtrust::server::kThreads);
+  app.add_option("--max-body-bytes", f.max_body_bytes, "Largest request body (default 1048576, "
+                 "at most 1073741824); larger gets 413")
+      ->check(redtrust::server::kPositiveBytes);
   app.add_option("--max-header-bytes", f.max_header_bytes,
-                 "Largest request line and header (default 16384); larger gets 431");
+                 "Largest request line and header (default 16384, at most 1073741824); larger "
+                 "gets 431")
+      ->check(redtrust::server::kPositiveBytes);
   app.add_option("--read-timeout", f.read_timeout,
                  "Seconds to read one request once it started (default 10)")
-      ->check(redtrust::server::kPositive);
+      ->check(redtrust::server::kPositiveSeconds);
   app.add_option("--write-timeout", f.write_timeout, "Seconds to write one response (default 10)")
-      ->check(redtrust::server::kPositive);
+      ->check(redtrust::server::kPositiveSeconds);
   app.add_option("--idle-timeout", f.idle_timeout,
                  "Seconds a keep-alive connection may wait for its next request (default 60)")
-      ->check(redtrust::server::kPositive);
+      ->check(redtrust::server::kPositiveSeconds);
   app.add_option("--max-connections", f.max_connections,
                  "Open connections; more get 503 (default 10000)")
-      ->check(redtrust::server::kPositive);
+      ->check(redtrust::server::kPositiveCount);
   app.add_option("--max-issued-credentials", f.max_issued_credentials,
                  "Temporary credentials from AssumeRole kept at once (default 20000); past it "
                  "expired ones, then the oldest, are forgotten")
-      ->check(redtrust::server::kPositive);
+      ->check(redtrust::server::kPositiveCount);
   app.add_option("--shutdown-timeout", f.shutdown_timeout,
                  "Seconds a graceful shutdown waits for connections to finish (default 10)")
-      ->check(redtrust::server::kNonNegative);
+      ->check(redtrust::server::kNonNegativeSeconds);
   app.add_option("--access-log", f.access_log,
                  "Access log file, one JSON line per request (default - = standard error)");
   app.add_flag("--no-access-log", f.no_access_log, "Do not log requests (notes still go out)");
@@ -305,7 +333,9 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    app.exit(e);
+    // CLI11's own message, with the flag values it quotes made safe for a terminal.
+    std::cerr << redtrust::server::EscapeForTerminal(e.what())
+              << "\nRun with --help for more information.\n";
     return 2;
   }
   return redtrust::server::Serve(f);

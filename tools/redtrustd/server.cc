@@ -18,6 +18,7 @@
 #include <boost/beast/http.hpp>
 
 #include "tools/redtrustd/access_log.h"
+#include "tools/redtrustd/framing.h"
 #include "tools/redtrustd/handler.h"
 #include "tools/redtrustd/http_api.h"
 #include "tools/redtrustd/metrics.h"
@@ -123,19 +124,31 @@ class Session : public std::enable_shared_from_this<Session> {
 
   net::any_io_executor executor() { return stream_.get_executor(); }
 
-  // Graceful shutdown: an idle connection closes now; one reading or answering a request
-  // finishes it and closes after its response.
+  // Graceful shutdown: an idle connection closes now (unless the next request's bytes are
+  // already waiting in its socket); one reading or answering a request finishes it, and the
+  // requests it has already received, and closes after the last one's response.
   void OnShutdown() {
     stopping_ = true;
-    if (idle_) stream_.cancel();
+    if (lingering_ || (idle_ && !MoreRequestBytes())) stream_.cancel();
   }
 
  private:
   const ServerOptions& options() const { return server_->options; }
 
+  bool Stopping() const { return stopping_ || server_->stopping.load(); }
+
+  // Whether bytes of a next request have been received: read into buffer_ (pipelined) or
+  // waiting in the socket. While shutting down these requests are still answered.
+  bool MoreRequestBytes() {
+    if (buffer_.size() > 0) return true;
+    beast::error_code ec;
+    const size_t n = stream_.socket().available(ec);
+    return !ec && n > 0;
+  }
+
   void WaitForRequest() {
-    if (stopping_ || server_->stopping.load()) return Close();
-    if (buffer_.size() > 0) return ReadHeader();  // a pipelined request is already here
+    if (Stopping() && !MoreRequestBytes()) return Close();
+    if (buffer_.size() > 0) return ReadRequest();  // a pipelined request is already here
     // Idle: wait for the first byte of the next request under the idle timeout.
     idle_ = true;
     stream_.expires_after(options().idle_timeout);
@@ -148,38 +161,80 @@ class Session : public std::enable_shared_from_this<Session> {
     idle_ = false;
     if (ec) return Close();  // closed by the client, idle timeout, or shutdown
     buffer_.commit(n);
-    ReadHeader();
+    ReadRequest();
   }
 
-  void ReadHeader() {
+  // Reads one request under the read timeout. Beast's parser takes the bytes; whenever it asks
+  // for more, the bytes it left are checked for framing that can no longer become valid
+  // (framing.h), so a malformed request line, header or chunk size is answered at once instead
+  // of after the read timeout.
+  void ReadRequest() {
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(options().max_header_bytes));
     parser_->body_limit(options().max_body_bytes);
+    header_seen_ = false;
     stream_.expires_after(options().read_timeout);
-    http::async_read_header(
-        stream_, buffer_, *parser_,
-        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
+    Parse();
   }
 
-  void OnHeader(beast::error_code ec) {
-    if (ec) return OnReadError(ec);
-    if (beast::iequals(parser_->get()[http::field::expect], "100-continue")) {
-      // curl and others wait for this before sending a larger body.
-      net::async_write(stream_, net::buffer(kContinue, sizeof kContinue - 1),
-                       [self = shared_from_this()](beast::error_code ec, size_t) {
-                         if (ec) return self->Close();
-                         self->ReadBody();
-                       });
-      return;
+  void Parse() {
+    while (true) {
+      if (parser_->is_header_done() && !header_seen_) {
+        header_seen_ = true;
+        if (!parser_->is_done() &&
+            beast::iequals(parser_->get()[http::field::expect], "100-continue")) {
+          // curl and others wait for this before sending a larger body.
+          net::async_write(stream_, net::buffer(kContinue, sizeof kContinue - 1),
+                           [self = shared_from_this()](beast::error_code ec, size_t) {
+                             if (ec) return self->Close();
+                             self->Parse();
+                           });
+          return;
+        }
+      }
+      if (parser_->is_done()) return OnRequest();
+      if (buffer_.size() == 0) return ReadMore();
+      beast::error_code ec;
+      const size_t used = parser_->put(buffer_.data(), ec);
+      buffer_.consume(used);
+      if (ec == http::error::need_more || (!ec && used == 0 && !parser_->is_done())) {
+        if (std::optional<std::string> bad = CheckBuffered()) {
+          return Reject(http::status::bad_request, "http.malformed",
+                        "malformed HTTP request: " + *bad);
+        }
+        return ReadMore();
+      }
+      if (ec) return OnReadError(ec);
     }
-    ReadBody();
   }
 
-  void ReadBody() {
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, size_t) {
-                       self->OnBody(ec);
-                     });
+  // The bytes the parser left, when it waits for a line end: can they still become framing?
+  std::optional<std::string> CheckBuffered() {
+    if (buffer_.size() == 0) return std::nullopt;
+    const std::string_view pending(static_cast<const char*>(buffer_.data().data()),
+                                   buffer_.size());
+    if (!parser_->is_header_done()) return CheckFramingPrefix(pending, FramingPhase::kHeader);
+    if (parser_->chunked()) return CheckFramingPrefix(pending, FramingPhase::kChunkHeader);
+    return std::nullopt;
+  }
+
+  void ReadMore() {
+    const size_t room = buffer_.max_size() - buffer_.size();
+    if (room == 0) return OnReadError(http::error::buffer_overflow);
+    stream_.async_read_some(
+        buffer_.prepare(std::min<size_t>(room, 65536)),
+        [self = shared_from_this()](beast::error_code ec, size_t n) { self->OnRead(ec, n); });
+  }
+
+  void OnRead(beast::error_code ec, size_t n) {
+    buffer_.commit(n);
+    if (ec == net::error::eof) {
+      // The client closed mid-request (or between requests: nothing to answer).
+      return OnReadError(parser_->got_some() ? beast::error_code(http::error::partial_message)
+                                             : beast::error_code(http::error::end_of_stream));
+    }
+    if (ec) return OnReadError(ec);
+    Parse();
   }
 
   void OnReadError(beast::error_code ec) {
@@ -196,24 +251,25 @@ class Session : public std::enable_shared_from_this<Session> {
       return Close();
     }
     if (!IsHttpError(ec)) return Close();  // reset, broken pipe...
+    if (ec == http::error::body_limit) {
+      return Reject(http::status::payload_too_large, "http.body_too_large",
+                    "request body exceeds the limit of " +
+                        std::to_string(options().max_body_bytes) + " bytes");
+    }
+    if (ec == http::error::header_limit) {
+      return Reject(http::status::request_header_fields_too_large, "http.header_too_large",
+                    "request header exceeds the limit of " +
+                        std::to_string(options().max_header_bytes) + " bytes");
+    }
+    Reject(http::status::bad_request, "http.malformed", "malformed HTTP request: " + ec.message());
+  }
+
+  // Answers a request that cannot be read and closes: the rest of this connection's bytes
+  // cannot be trusted.
+  void Reject(http::status status, std::string_view code, const std::string& message) {
     Outcome o;
     o.route = "unknown";
-    HttpResponse r;
-    const unsigned version = 11;
-    if (ec == http::error::body_limit) {
-      r = ErrorResponse(http::status::payload_too_large, version, "http.body_too_large",
-                        "request body exceeds the limit of " +
-                            std::to_string(options().max_body_bytes) + " bytes");
-    } else if (ec == http::error::header_limit) {
-      r = ErrorResponse(http::status::request_header_fields_too_large, version,
-                        "http.header_too_large",
-                        "request header exceeds the limit of " +
-                            std::to_string(options().max_header_bytes) + " bytes");
-    } else {
-      r = ErrorResponse(http::status::bad_request, version, "http.malformed",
-                        "malformed HTTP request: " + ec.message());
-    }
-    // The rest of this connection's bytes cannot be trusted: answer and close.
+    HttpResponse r = ErrorResponse(status, /*version=*/11, code, message);
     if (parser_ && parser_->is_header_done()) {
       method_ = std::string(parser_->get().method_string());
       target_ = std::string(parser_->get().target());
@@ -222,8 +278,7 @@ class Session : public std::enable_shared_from_this<Session> {
     Send(std::move(r), std::move(o), /*keep_alive=*/false);
   }
 
-  void OnBody(beast::error_code ec) {
-    if (ec) return OnReadError(ec);
+  void OnRequest() {
     started_ = Clock::now();
     request_ = parser_->release();
     parser_.reset();
@@ -232,7 +287,9 @@ class Session : public std::enable_shared_from_this<Session> {
     request_bytes_ = request_.body().size();
     Outcome outcome;
     HttpResponse response = server_->api->Handle(request_, &outcome);
-    const bool keep_alive = request_.keep_alive() && !stopping_ && !server_->stopping.load();
+    // While shutting down, a request that follows on this connection and has already been
+    // received is still answered: this response keeps the connection open for it.
+    const bool keep_alive = request_.keep_alive() && (!Stopping() || MoreRequestBytes());
     Send(std::move(response), std::move(outcome), keep_alive);
   }
 
@@ -314,10 +371,10 @@ class Session : public std::enable_shared_from_this<Session> {
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
     if (ec) return Close();
-    idle_ = true;  // a shutdown may close it at once
+    lingering_ = true;  // a shutdown closes it at once
     linger_left_ = kLingerBytes;
     // While shutting down, a client that keeps the connection open does not hold the exit long.
-    stream_.expires_after(stopping_ || server_->stopping.load() ? kLingerTime / 10 : kLingerTime);
+    stream_.expires_after(Stopping() ? kLingerTime / 10 : kLingerTime);
     DrainSome();
   }
 
@@ -348,7 +405,9 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string method_, target_;
   uint64_t request_bytes_ = 0;
   Clock::time_point started_;
-  bool idle_ = false;
+  bool idle_ = false;       // waiting for the first byte of a request
+  bool lingering_ = false;  // draining after a response that closes the connection
+  bool header_seen_ = false;
   bool stopping_ = false;
   size_t linger_left_ = 0;
   std::array<char, 4096> scratch_;

@@ -8,14 +8,17 @@
 //
 // Limits, each answered without reading further: a header over `max_header_bytes` gets 431, a
 // body over `max_body_bytes` 413 (from Content-Length, before the body is read), malformed HTTP
-// 400; each then closes the connection. `read_timeout` bounds reading one request once its first
+// 400 as soon as the bytes received can no longer become a request (framing.h: a bad chunk size
+// does not wait for its line end); each then closes the connection. `read_timeout` bounds reading one request once its first
 // byte arrived (a slowloris client is cut off), `idle_timeout` a keep-alive connection waiting
 // for its next request, `write_timeout` writing a response. Past `max_connections` open
 // connections a new one gets a canned 503 and is closed.
 //
 // Shutdown (Shutdown(), from SIGTERM/SIGINT): the listener closes, idle connections close,
-// requests being read or answered are finished and their responses sent with
-// `Connection: close`; Run() returns when no connection is left or after `shutdown_timeout`.
+// requests being read or answered are finished and answered, and so are the requests that
+// follow them on the connection and were already received (buffered, or waiting in the
+// socket); the last response on a connection carries `Connection: close`. Run() returns when no
+// connection is left or after `shutdown_timeout`.
 //
 // Thread-safety: Listen, then Run on one thread; Shutdown from any thread (or a signal handler
 // running on main_context()).

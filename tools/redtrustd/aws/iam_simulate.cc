@@ -10,6 +10,7 @@
 #include <map>
 
 #include "engine/base/json.h"
+#include "engine/condition/values.h"
 #include "engine/eval/compiled_policy.h"
 #include "engine/eval/evaluator.h"
 #include "engine/policy/arn.h"
@@ -106,6 +107,78 @@ std::optional<SourcePos> StatementEnd(std::string_view text, uint64_t offset) {
       ++depth;
     } else if (c == '}' || c == ']') {
       if (--depth == 0) return PositionOfOffset(text, i + 1);
+    }
+  }
+  return std::nullopt;
+}
+
+// Standard base64 (RFC 4648 section 4) with padding: the text BinaryEquals compares (C10).
+bool IsBase64(std::string_view s) {
+  if (s.empty() || s.size() % 4 != 0) return false;
+  size_t padding = 0;
+  for (char c : s) {
+    if (c == '=') {
+      ++padding;
+      continue;
+    }
+    if (padding > 0) return false;  // data after padding
+    const bool alnum = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    if (!alnum && c != '+' && c != '/') return false;
+  }
+  return padding <= 2;
+}
+
+// One ContextEntries member's ContextKeyType and ContextKeyValues (IAM API reference,
+// ContextEntry). Every value must be of its type, as the engine's condition operators read it
+// (C7-C11), and a single-valued type takes exactly one value: a value the type cannot hold is
+// InvalidInput (the SimulateCustomPolicy / SimulatePrincipalPolicy error for "an invalid or
+// out-of-range value ... for an input parameter"), never a silent non-match that decides
+// implicitDeny. No ContextKeyType: `string`. *multivalued: a `*List` type.
+std::optional<AwsError> CheckContextValues(const std::string& name,
+                                           const std::optional<std::string>& type,
+                                           const std::vector<std::string>& values,
+                                           bool* multivalued) {
+  struct TypeRule {
+    std::string_view name;
+    bool (*valid)(std::string_view);
+    const char* expected;
+  };
+  static constexpr TypeRule kRules[] = {
+      {"string", [](std::string_view) { return true; }, ""},
+      {"numeric", [](std::string_view v) { return ParseNumeric(v).has_value(); },
+       "a number such as 10 or 2.5"},
+      {"boolean", [](std::string_view v) { return ParseBool(v).has_value(); }, "true or false"},
+      {"ip", [](std::string_view v) { return ParseIpAddress(v).has_value(); },
+       "an IPv4 or IPv6 address such as 203.0.113.7 or 2001:db8::1"},
+      {"binary", [](std::string_view v) { return IsBase64(v); },
+       "base64 text such as QmluYXJ5"},
+      {"date", [](std::string_view v) { return ParseDate(v).has_value(); },
+       "an ISO 8601 date such as 2026-01-31T12:00:00Z, or epoch seconds"},
+  };
+  std::string_view t = type ? std::string_view(*type) : std::string_view("string");
+  *multivalued = t.size() > 4 && t.substr(t.size() - 4) == "List";
+  const std::string_view base = *multivalued ? t.substr(0, t.size() - 4) : t;
+  const TypeRule* rule = nullptr;
+  for (const TypeRule& r : kRules) {
+    if (r.name == base) rule = &r;
+  }
+  if (!rule) {
+    return InvalidInput("Invalid ContextKeyType `" + std::string(t) + "` for context key " + name +
+                        ": expected one of string, stringList, numeric, numericList, boolean, "
+                        "booleanList, ip, ipList, binary, binaryList, date, dateList");
+  }
+  if (!*multivalued && values.size() != 1) {
+    return InvalidInput("Context key " + name + " of ContextKeyType " + std::string(t) +
+                        " takes exactly one value in ContextKeyValues, not " +
+                        std::to_string(values.size()) + " (use " + std::string(t) +
+                        "List for several)");
+  }
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (!rule->valid(values[i])) {
+      return InvalidInput("Invalid value `" + values[i] + "` (ContextKeyValues member " +
+                          std::to_string(i + 1) + ") for context key " + name +
+                          " of ContextKeyType " + std::string(t) + ": expected " +
+                          rule->expected);
     }
   }
   return std::nullopt;
@@ -378,24 +451,21 @@ std::optional<AwsError> ReadCommon(const QueryParams& q, Simulation* sim) {
     }
     sim->boundary = std::move(p);
   }
-  static constexpr std::string_view kTypes[] = {"string",  "stringList",  "numeric", "numericList",
-                                                "boolean", "booleanList", "ip",      "ipList",
-                                                "binary",  "binaryList",  "date",    "dateList"};
   for (const auto& entry : q.Structs("ContextEntries")) {
     auto name = entry.find("ContextKeyName");
     if (name == entry.end() || name->second.empty()) {
       return InvalidInput("Every ContextEntries member needs a ContextKeyName");
     }
+    auto type = entry.find("ContextKeyType");
+    std::vector<std::string> values = StructList(entry, "ContextKeyValues");
     bool multivalued = false;
-    if (auto type = entry.find("ContextKeyType"); type != entry.end()) {
-      if (std::find(std::begin(kTypes), std::end(kTypes), type->second) == std::end(kTypes)) {
-        return InvalidInput("Invalid ContextKeyType `" + type->second + "` for context key " +
-                            name->second);
-      }
-      multivalued =
-          type->second.size() > 4 && type->second.substr(type->second.size() - 4) == "List";
+    if (auto e = CheckContextValues(name->second,
+                                    type == entry.end() ? std::nullopt
+                                                        : std::optional<std::string>(type->second),
+                                    values, &multivalued)) {
+      return e;
     }
-    sim->context.Set(name->second, StructList(entry, "ContextKeyValues"), multivalued);
+    sim->context.Set(name->second, std::move(values), multivalued);
   }
   if (std::optional<std::string> rho = q.Get("ResourceHandlingOption")) {
     static constexpr std::string_view kOptions[] = {"EC2-VPC-InstanceStore",
