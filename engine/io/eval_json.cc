@@ -353,7 +353,6 @@ EvalSession::Result EvalSession::EvaluateText(std::string_view line, const Sourc
       }
     }
     // STS's own parameter checks run before any policy (reference S1-S3).
-    const size_t errors_before_sts = errors.size();
     if (action_s && EqualsIgnoreCaseAscii(*action_s, "sts:AssumeRole") && resource_s) {
       AssumeRoleParams p;
       p.role_arn = *resource_s;
@@ -368,19 +367,6 @@ EvalSession::Result EvalSession::EvaluateText(std::string_view line, const Sourc
         std::string path = violations.front().field == "roleArn" ? "/resource" : "/context";
         errors.push_back({"sts.validation", "ValidationError: " + ValidationErrorMessage(violations),
                           path, violations.front().field == "roleArn" ? at(resource->pos) : at(context ? context->pos : root.pos)});
-      }
-    }
-    // AssumeRole* names a role: the resource must be a role ARN as IAM allows one (the world
-    // loader's and `redtrust can`'s validator), or no policy may answer for it.
-    // (After STS's own checks, which answer first for what they reject.)
-    if (errors.size() == errors_before_sts && action_s && resource_s && action_s->size() >= 14 &&
-        EqualsIgnoreCaseAscii(std::string_view(*action_s).substr(0, 14), "sts:AssumeRole")) {
-      std::string why;
-      if (!ParseIamArn(*resource_s, "role", &why)) {
-        errors.push_back({"request.invalid",
-                          "`resource` must be an IAM role ARN for " +
-                              SanitizeForMessage(*action_s) + ": " + why,
-                          "/resource", at(resource->pos)});
       }
     }
     // Policies. sts actions are decided by the role's trust policy; others by a resource policy.

@@ -20,8 +20,8 @@
 // Every input line gets one output line: a blank line too gets an error line
 // (request.empty_line), so output line N always answers input line N.
 // Regions a request names (a service principal's, the resource ARN's) must be known AWS regions
-// (engine/policy/arn.h ClassifyRegion) unless allow_unknown_regions; for sts:AssumeRole* the
-// resource must be an IAM role ARN (ParseIamArn, the world loader's rules).
+// (engine/policy/arn.h ClassifyRegion) unless allow_unknown_regions. A resource that is no role
+// IAM could have created (ParseIamArn) is denied by STS for sts: actions (S1; the evaluator).
 // line/column are positions in the input line's text (line = the input line number).
 //
 // Thread-safety: an EvalSession is not thread-safe (it owns a cache); use one per thread.

@@ -116,15 +116,21 @@ TEST(AuditCliEval, UnknownRegionInResourceArnIsAnErrorLine) {
   EXPECT_THAT(out, HasSubstr("unknown region"));
 }
 
-TEST(AuditCliEval, AssumeRoleNeedsAValidRoleArn) {
+TEST(AuditCliEval, RoleThatCannotExistIsDeniedNeverAllowed) {
+  // A trust policy that allows everyone; a role ARN IAM could not have created (empty name, a
+  // 65-character name): STS answers AccessDenied for a role that does not exist (S1).
   EvalSession s;
   bool is_error = false;
   for (const std::string& bad : {std::string("arn:aws:iam::123456789012:role/"),
                                  "arn:aws:iam::123456789012:role/" + std::string(65, 'r')}) {
     std::string out = s.EvaluateLine(Line("redshift.amazonaws.com", bad), 1, &is_error);
-    EXPECT_TRUE(is_error) << out;
-    EXPECT_THAT(out, HasSubstr("IAM role ARN")) << out;
+    EXPECT_FALSE(is_error) << out;
+    EXPECT_THAT(out, HasSubstr("\"decision\":\"implicitDeny\"")) << out;
   }
+  std::string out = s.EvaluateLine(
+      Line("redshift.amazonaws.com", "arn:aws:iam::123456789012:role/" + std::string(64, 'r')), 1,
+      &is_error);
+  EXPECT_THAT(out, HasSubstr("\"decision\":\"allowed\"")) << out;
 }
 
 TEST(AuditCliEval, BlankLineGetsAnErrorLine) {

@@ -166,13 +166,15 @@ int RunCan(const CanArgs& a) {
   tools::CompiledTrustPolicy trust =
       tools::CompileTrustPolicy(*text, a.trust_policy, a.max_policy_chars);
   for (const Diagnostic& d : trust.diagnostics) {
-    if (d.severity != Severity::kError) std::cerr << FormatDiagnostic(a.trust_policy, d) << "\n";
+    if (d.severity != Severity::kError) {
+      std::cerr << TerminalText(FormatDiagnostic(a.trust_policy, d)) << "\n";
+    }
   }
   if (!trust.policy) {
     bool printed = false;
     for (const Diagnostic& d : trust.diagnostics) {
       if (d.severity == Severity::kError) {
-        std::cerr << "redtrust: " << FormatDiagnostic(a.trust_policy, d) << "\n";
+        PrintError(FormatDiagnostic(a.trust_policy, d));
         printed = true;
       }
     }

@@ -215,13 +215,13 @@ int RunDiffPolicies(const DiffArgs& a, const std::string& old_text, const std::s
   for (int i = 0; i < 2; ++i) {
     tools::CompiledTrustPolicy t = tools::CompileTrustPolicy(*texts[i], *names[i], a.max_policy_chars);
     for (const Diagnostic& d : t.diagnostics) {
-      if (d.severity != Severity::kError) std::cerr << FormatDiagnostic(*names[i], d) << "\n";
+      if (d.severity != Severity::kError) std::cerr << TerminalText(FormatDiagnostic(*names[i], d)) << "\n";
     }
     if (!t.policy) {
       bool printed = false;
       for (const Diagnostic& d : t.diagnostics) {
         if (d.severity == Severity::kError) {
-          std::cerr << "redtrust: " << FormatDiagnostic(*names[i], d) << "\n";
+          PrintError(FormatDiagnostic(*names[i], d));
           printed = true;
         }
       }

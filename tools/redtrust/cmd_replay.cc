@@ -26,9 +26,9 @@ struct ReplayArgs {
 std::shared_ptr<const sim::World> Load(const std::string& path) {
   sim::LoadResult loaded = sim::LoadWorld(path);
   for (const sim::WorldDiagnostic& d : loaded.diagnostics) {
-    std::cerr << "redtrust: " << d.ToString() << "\n";
+    PrintError(d.ToString());
   }
-  if (!loaded.ok()) PrintError(path + ": the world could not be loaded");
+  if (!loaded.ok()) PrintError(Shown(path) + ": the world could not be loaded");
   return loaded.world;
 }
 
