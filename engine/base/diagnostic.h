@@ -38,9 +38,11 @@ bool HasErrors(const Diagnostics& d);
 // Stable sort by position (unknown positions last), then path, then code.
 void SortDiagnostics(Diagnostics& d);
 
-// Makes user input safe to quote inside a one-line message: control characters become
-// \n, \t, \u0001 and so on, and text longer than `max_bytes` is cut at a UTF-8 boundary and
-// ends with "...". The input is expected to be valid UTF-8 (decoded JSON strings are).
+// Makes user input safe to quote inside a one-line message and to print on a terminal: control
+// characters become \n, \t, \u0001 and so on (C1 controls U+0080-U+009F too, as \u009b), a byte
+// that is not part of valid UTF-8 (a file name in another encoding) becomes \xNN, and text
+// longer than `max_bytes` is cut at a character boundary and ends with "...". With max_bytes
+// std::string::npos nothing is cut: the escaping alone, for whole messages at the output boundary.
 std::string SanitizeForMessage(std::string_view text, size_t max_bytes = 100);
 
 }  // namespace redtrust

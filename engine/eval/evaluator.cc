@@ -761,9 +761,10 @@ void Decide(const Request& r, const CompiledPolicy* resource_policy, StsActionKi
       return deny("no role trust policy was given: the trust policy must allow the caller (E4)",
                   DenyBy::kTrust);
     }
-    // A well-formed ARN that is not a role gets AccessDenied, not a validation error (S1).
-    auto parts = SplitArn(r.resource);
-    if (!parts || parts->service != "iam" || parts->resource.substr(0, 5) != "role/") {
+    // A well-formed ARN that is not a role gets AccessDenied, not a validation error (S1); so
+    // does one of a role that cannot exist: IAM's rules for role ARNs (name 1-64 characters of
+    // [A-Za-z0-9+=,.@_-], the one validator the world loader and `redtrust can` use).
+    if (!ParseIamArn(r.resource, "role", nullptr)) {
       return deny("the resource is not an IAM role ARN, so STS denies access (S1)",
                   DenyBy::kTrust);
     }

@@ -48,6 +48,20 @@ SourcePos Shift(const SourcePos& rel, const SourcePos& start) {
   return p;
 }
 
+// The region label of a service principal "svc.REGION.amazonaws.com[.cn]", or "" when the name
+// has no label there ("redshift.amazonaws.com").
+std::string_view ServicePrincipalRegion(std::string_view name) {
+  for (std::string_view suffix : {std::string_view(".amazonaws.com.cn"),
+                                  std::string_view(".amazonaws.com")}) {
+    if (name.size() <= suffix.size() || name.substr(name.size() - suffix.size()) != suffix) continue;
+    std::string_view head = name.substr(0, name.size() - suffix.size());
+    size_t dot = head.rfind('.');
+    if (dot == std::string_view::npos) return "";
+    return head.substr(dot + 1);
+  }
+  return "";
+}
+
 bool IsScalar(const JsonValue& v) {
   return v.kind == JsonValue::Kind::kString || v.kind == JsonValue::Kind::kNumber ||
          v.kind == JsonValue::Kind::kBool;
@@ -222,6 +236,15 @@ EvalSession::Result EvalSession::EvaluateText(std::string_view line, const Sourc
       if (auto parts = SplitArn(req.resource)) {
         req.resource_partition = std::string(parts->partition);
         req.resource_account = std::string(parts->account);
+        if (!parts->region.empty()) {
+          if (const char* why = RegionProblem(ClassifyRegion(parts->region),
+                                              impl_->options.allow_unknown_regions)) {
+            errors.push_back({"request.invalid",
+                              "`resource` names region `" + SanitizeForMessage(parts->region) +
+                                  "`, which " + why,
+                              "/resource", at(resource->pos)});
+          }
+        }
       } else if (req.resource != "*") {
         errors.push_back({"request.invalid", "`resource` must be an ARN, e.g. `arn:aws:iam::123456789012:role/R`",
                           "/resource", at(resource->pos)});
@@ -248,7 +271,19 @@ EvalSession::Result EvalSession::EvaluateText(std::string_view line, const Sourc
       const JsonMember& m = principal->members[0];
       StatusOr<Caller> c = Status::InvalidArgument("");
       if (m.key == "AWS") c = ParseAwsCaller(m.value.text, partition);
-      else if (m.key == "Service") c = ParseServiceCaller(m.value.text);
+      else if (m.key == "Service") {
+        std::string_view region = ServicePrincipalRegion(m.value.text);
+        const RegionStatus status = ClassifyRegion(region);
+        const char* why = status == RegionStatus::kNotARegionName
+                              ? nullptr  // "redshift.amazonaws.com", or a label that is no region
+                              : RegionProblem(status, impl_->options.allow_unknown_regions);
+        if (why) {
+          c = Status::InvalidArgument("the service principal names region `" +
+                                      SanitizeForMessage(region) + "`, which " + why);
+        } else {
+          c = ParseServiceCaller(m.value.text);
+        }
+      }
       else if (m.key == "Federated") c = ParseFederatedCaller(m.value.text);
       else c = Status::InvalidArgument("unknown principal type `" + m.key + "`; expected AWS, Service or Federated");
       if (!c.ok()) {

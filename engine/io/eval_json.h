@@ -17,6 +17,11 @@
 //    "matched_statements": [{"policy", "index", "sid", "line", "column"}],
 //    "missing_context_keys": [...], "errors": [{"code", "message", "path", "line", "column"}]}
 // `policy` names the policy inside the request: "resource_policy" or "identity_policies/N".
+// Every input line gets one output line: a blank line too gets an error line
+// (request.empty_line), so output line N always answers input line N.
+// Regions a request names (a service principal's, the resource ARN's) must be known AWS regions
+// (engine/policy/arn.h ClassifyRegion) unless allow_unknown_regions. A resource that is no role
+// IAM could have created (ParseIamArn) is denied by STS for sts: actions (S1; the evaluator).
 // line/column are positions in the input line's text (line = the input line number).
 //
 // Thread-safety: an EvalSession is not thread-safe (it owns a cache); use one per thread.
@@ -50,6 +55,11 @@ struct EvalSessionOptions {
   // items). Default: 10,000 (AWS requests carry tens). More is an error (request.invalid), which
   // bounds what a set operator can cost: request values x policy values.
   size_t max_context_values = 10000;
+  // Accept a well-formed region that is not in redtrust's table of AWS regions (a region AWS
+  // opened after this release) where a request names one: the region of a service principal
+  // (`redshift.REGION.amazonaws.com`) and of the `resource` ARN. Default: false: such a line
+  // is an error (request.invalid, "is an unknown region"), never a decision.
+  bool allow_unknown_regions = false;
 };
 
 class EvalSession {

@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "engine/base/diagnostic.h"
 #include "engine/condition/values.h"
 
 namespace redtrust {
@@ -134,5 +135,111 @@ std::optional<std::string> PartitionOfRegion(std::string_view region) {
 bool IsValidRegionName(std::string_view region) { return ParseRegionShape(region).has_value(); }
 
 bool IsAccountId(std::string_view s) { return s.size() == 12 && IsDigits(s); }
+
+namespace {
+
+struct KnownRegion {
+  std::string_view name;
+  std::string_view partition;
+};
+
+// AWS's region list ("AWS Regions", docs.aws.amazon.com/global-infrastructure/latest/regions/
+// aws-regions.html; the same set as botocore's partitions.json, 2026), modelled partitions only.
+constexpr KnownRegion kKnownRegions[] = {
+    {"us-east-1", "aws"},      {"us-east-2", "aws"},      {"us-west-1", "aws"},
+    {"us-west-2", "aws"},      {"af-south-1", "aws"},     {"ap-east-1", "aws"},
+    {"ap-east-2", "aws"},      {"ap-south-1", "aws"},     {"ap-south-2", "aws"},
+    {"ap-northeast-1", "aws"}, {"ap-northeast-2", "aws"}, {"ap-northeast-3", "aws"},
+    {"ap-southeast-1", "aws"}, {"ap-southeast-2", "aws"}, {"ap-southeast-3", "aws"},
+    {"ap-southeast-4", "aws"}, {"ap-southeast-5", "aws"}, {"ap-southeast-6", "aws"},
+    {"ap-southeast-7", "aws"}, {"ca-central-1", "aws"},   {"ca-west-1", "aws"},
+    {"eu-central-1", "aws"},   {"eu-central-2", "aws"},   {"eu-north-1", "aws"},
+    {"eu-south-1", "aws"},     {"eu-south-2", "aws"},     {"eu-west-1", "aws"},
+    {"eu-west-2", "aws"},      {"eu-west-3", "aws"},      {"il-central-1", "aws"},
+    {"me-central-1", "aws"},   {"me-south-1", "aws"},     {"mx-central-1", "aws"},
+    {"sa-east-1", "aws"},
+    {"cn-north-1", "aws-cn"},  {"cn-northwest-1", "aws-cn"},
+    {"us-gov-east-1", "aws-us-gov"}, {"us-gov-west-1", "aws-us-gov"},
+};
+
+bool IsIamNameChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '+' ||
+         c == '=' || c == ',' || c == '.' || c == '@' || c == '_' || c == '-';
+}
+
+}  // namespace
+
+RegionStatus ClassifyRegion(std::string_view region) {
+  for (const KnownRegion& r : kKnownRegions) {
+    if (r.name == region) return RegionStatus::kKnown;
+  }
+  if (!IsValidRegionName(region)) return RegionStatus::kNotARegionName;
+  if (!PartitionOfRegion(region)) return RegionStatus::kUnmodelledPartition;
+  return RegionStatus::kUnknown;
+}
+
+bool IsKnownRegion(std::string_view region) {
+  return ClassifyRegion(region) == RegionStatus::kKnown;
+}
+
+const char* RegionProblem(RegionStatus status, bool allow_unknown) {
+  switch (status) {
+    case RegionStatus::kKnown: return nullptr;
+    case RegionStatus::kUnknown:
+      return allow_unknown ? nullptr
+                           : "is an unknown region: its partition has no region of that name in "
+                             "redtrust's table of AWS regions";
+    case RegionStatus::kNotARegionName: return "is not an AWS region name (e.g. us-west-2)";
+    case RegionStatus::kUnmodelledPartition:
+      return "is in a partition redtrust does not model (it models aws, aws-cn and aws-us-gov)";
+  }
+  return "is not an AWS region name (e.g. us-west-2)";
+}
+
+std::vector<std::string_view> KnownRegions(std::string_view partition) {
+  std::vector<std::string_view> out;
+  for (const KnownRegion& r : kKnownRegions) {
+    if (r.partition == partition) out.push_back(r.name);
+  }
+  return out;
+}
+
+std::optional<IamArn> ParseIamArn(std::string_view arn, std::string_view type, std::string* why) {
+  auto fail = [why](std::string reason) -> std::optional<IamArn> {
+    if (why) *why = std::move(reason);
+    return std::nullopt;
+  };
+  std::optional<ArnParts> parts = SplitArn(arn);
+  if (!parts) return fail("an ARN has six parts: arn:partition:service:region:account:resource");
+  if (!IsKnownPartition(parts->partition)) {
+    return fail("unknown partition `" + SanitizeForMessage(parts->partition) +
+                "` (aws, aws-cn, aws-us-gov)");
+  }
+  if (parts->service != "iam") return fail("the service must be `iam`");
+  if (!parts->region.empty()) return fail("IAM ARNs have no region");
+  if (!IsAccountId(parts->account)) return fail("the account must be 12 digits");
+  std::string prefix = std::string(type) + "/";
+  if (parts->resource.substr(0, prefix.size()) != prefix) {
+    return fail("the resource must start with `" + prefix + "`");
+  }
+  std::string_view rest = parts->resource.substr(type.size());  // "/path/name"
+  size_t last = rest.rfind('/');
+  std::string_view path = rest.substr(0, last + 1);
+  std::string_view name = rest.substr(last + 1);
+  if (name.empty() || name.size() > 64) return fail("the name must have 1 to 64 characters");
+  for (char c : name) {
+    if (!IsIamNameChar(c)) {
+      return fail("the name may contain only letters, digits and + = , . @ _ -");
+    }
+  }
+  if (path.size() > 512) return fail("the path is longer than 512 characters");
+  for (char c : path) {
+    if (c < 0x21 || c > 0x7e) return fail("the path may contain only printable ASCII");
+  }
+  if (path.find("//") != std::string_view::npos) return fail("the path has an empty segment");
+  if (why) why->clear();
+  return IamArn{std::string(parts->partition), std::string(parts->account), std::string(path),
+                std::string(name)};
+}
 
 }  // namespace redtrust

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace redtrust {
 
@@ -65,6 +66,41 @@ std::optional<std::string> PartitionOfRegion(std::string_view region);
 // "us-isob-east-1", "eu-isoe-west-1"). Does not check that AWS has such a region.
 bool IsValidRegionName(std::string_view region);
 bool IsAccountId(std::string_view s);  // exactly 12 ASCII digits
+
+// ---- Known regions (one table, one check: `redtrust can`, `eval`, the world loader; R6)
+// The regions AWS has opened in the modelled partitions, from AWS's region list ("AWS Regions",
+// https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-regions.html): 34 in aws,
+// 2 in aws-cn, 2 in aws-us-gov. A region AWS opens later is rejected until the table grows,
+// unless the caller allows unknown regions (`--allow-unknown-region`, a world's
+// `allowUnknownRegions`, docs/cli.md).
+enum class RegionStatus {
+  kKnown,                // in the table
+  kUnknown,              // a well-formed name of a modelled partition that is not in the table
+  kNotARegionName,       // fails IsValidRegionName
+  kUnmodelledPartition,  // a region name of a partition out of scope (us-iso-east-1)
+};
+RegionStatus ClassifyRegion(std::string_view region);
+bool IsKnownRegion(std::string_view region);  // ClassifyRegion(region) == kKnown
+// nullptr when a region of this status may be used: kKnown, or kUnknown when `allow_unknown`.
+// Otherwise the words that follow "`REGION` " in a message, e.g. "is an unknown region: ...".
+const char* RegionProblem(RegionStatus status, bool allow_unknown);
+// The known regions of `partition`, in the table's order (for messages and tests).
+std::vector<std::string_view> KnownRegions(std::string_view partition);
+
+// ---- IAM role and user ARNs (one validator for every entry point: the world loader,
+// `redtrust can --role-arn`, redtrustd, `eval` requests for sts: actions)
+// arn:PARTITION:iam::ACCOUNT:<type>[/path/]NAME for type "role" or "user" (IAM quotas and
+// CreateRole / CreateUser parameter rules: name 1-64 of [A-Za-z0-9+=,.@_-], path /.../ of
+// printable ASCII, at most 512).
+struct IamArn {
+  std::string partition;
+  std::string account;
+  std::string path;  // "/" when none
+  std::string name;
+};
+// nullopt when `arn` is not such an ARN; then *why (if not null) holds a lowercase reason
+// without a final period ("the name must have 1 to 64 characters").
+std::optional<IamArn> ParseIamArn(std::string_view arn, std::string_view type, std::string* why);
 
 }  // namespace redtrust
 

@@ -235,14 +235,15 @@ class WorldBuilder {
               std::string* region, std::string* partition) {
     const JsonValue* v = String(item, path, "region", true, what);
     if (!v) return false;
-    std::optional<std::string> p = PartitionOfRegion(v->text);
-    if (!p) {
-      Error("world.invalid_region",
-            Q(v->text) + (IsValidRegionName(v->text) ? " is in a partition redtrust does not model"
-                                                     : " is not a region name"),
-            path + "/region", v->pos, "e.g. `us-west-2`");
+    const RegionStatus status = ClassifyRegion(v->text);
+    if (const char* why = RegionProblem(status, world_->options_.allow_unknown_regions)) {
+      Error("world.invalid_region", Q(v->text) + " " + why, path + "/region", v->pos,
+            status == RegionStatus::kUnknown
+                ? "if AWS opened it after redtrust's table, set `options.allowUnknownRegions`"
+                : "e.g. `us-west-2`");
       return false;
     }
+    std::optional<std::string> p = PartitionOfRegion(v->text);
     *region = v->text;
     *partition = *p;
     return true;
@@ -428,7 +429,7 @@ void WorldBuilder::LoadOptionsSection(const JsonValue& v) {
   Object(v, path, "`options`",
          {"externalIdOnLaterHops", "serverlessDbuserFormat", "grantDefaultMeans", "maxChain",
           "onlyInSyncRolesUsable", "sourceArnInContext", "clientSideEncryptionAllowed",
-          "serverlessServicePrincipals", "publicHoldsAssumeRoleByDefault"});
+          "serverlessServicePrincipals", "publicHoldsAssumeRoleByDefault", "allowUnknownRegions"});
   auto flag = [&](std::string_view key, bool* out) {
     if (const JsonValue* b = Field(v, path, key, JsonValue::Kind::kBool, false, "`options`")) {
       *out = b->bool_value;
@@ -439,6 +440,7 @@ void WorldBuilder::LoadOptionsSection(const JsonValue& v) {
   flag("sourceArnInContext", &o.source_arn_in_context);
   flag("clientSideEncryptionAllowed", &o.client_side_encryption_allowed);
   flag("publicHoldsAssumeRoleByDefault", &o.public_holds_assume_role_by_default);
+  flag("allowUnknownRegions", &o.allow_unknown_regions);
   if (auto f = Choice(v, path, "serverlessDbuserFormat", false, "`options`",
                       {"account-workgroupid", "workgroup-name"})) {
     o.serverless_dbuser_format = *f == "workgroup-name"
@@ -925,7 +927,8 @@ void WorldBuilder::LoadKmsKeys(const JsonValue& v) {
     const JsonValue* arn = String(item, path, "arn", true, "a KMS key");
     if (!arn) continue;
     std::string why =
-        CheckKmsKeyArn(arn->text, &key.partition, &key.region, &key.account, &key.key_id);
+        CheckKmsKeyArn(arn->text, &key.partition, &key.region, &key.account, &key.key_id,
+                       world_->options_.allow_unknown_regions);
     if (!why.empty()) {
       Error("world.invalid_arn", Q(arn->text) + " is not a KMS key ARN: " + why, path + "/arn",
             arn->pos);

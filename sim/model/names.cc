@@ -1,5 +1,6 @@
 #include "sim/model/names.h"
 
+#include "engine/base/diagnostic.h"
 #include "engine/policy/arn.h"
 
 namespace redtrust::sim {
@@ -7,10 +8,6 @@ namespace {
 
 bool IsLowerOrDigit(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 bool IsHex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
-bool IsIamNameChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '+' ||
-         c == '=' || c == ',' || c == '.' || c == '@' || c == '_' || c == '-';
-}
 
 bool StartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 bool EndsWith(std::string_view s, std::string_view p) {
@@ -19,54 +16,17 @@ bool EndsWith(std::string_view s, std::string_view p) {
 
 }  // namespace
 
-std::optional<IamArn> ParseIamArn(std::string_view arn, std::string_view type, std::string* why) {
-  auto fail = [why](std::string reason) -> std::optional<IamArn> {
-    if (why) *why = std::move(reason);
-    return std::nullopt;
-  };
-  std::optional<ArnParts> parts = SplitArn(arn);
-  if (!parts) return fail("an ARN has six parts: arn:partition:service:region:account:resource");
-  if (!IsKnownPartition(parts->partition)) {
-    return fail("unknown partition `" + std::string(parts->partition) +
-                "` (aws, aws-cn, aws-us-gov)");
-  }
-  if (parts->service != "iam") return fail("the service must be `iam`");
-  if (!parts->region.empty()) return fail("IAM ARNs have no region");
-  if (!IsAccountId(parts->account)) return fail("the account must be 12 digits");
-  std::string prefix = std::string(type) + "/";
-  if (!StartsWith(parts->resource, prefix)) {
-    return fail("the resource must start with `" + prefix + "`");
-  }
-  std::string_view rest = parts->resource.substr(type.size());  // "/path/name"
-  size_t last = rest.rfind('/');
-  std::string_view path = rest.substr(0, last + 1);
-  std::string_view name = rest.substr(last + 1);
-  if (name.empty() || name.size() > 64) return fail("the name must have 1 to 64 characters");
-  for (char c : name) {
-    if (!IsIamNameChar(c)) {
-      return fail("the name may contain only letters, digits and + = , . @ _ -");
-    }
-  }
-  if (path.size() > 512) return fail("the path is longer than 512 characters");
-  for (char c : path) {
-    if (c < 0x21 || c > 0x7e) return fail("the path may contain only printable ASCII");
-  }
-  if (path.find("//") != std::string_view::npos) return fail("the path has an empty segment");
-  if (why) why->clear();
-  return IamArn{std::string(parts->partition), std::string(parts->account), std::string(path),
-                std::string(name)};
-}
-
 std::string CheckKmsKeyArn(std::string_view arn, std::string* partition, std::string* region,
-                           std::string* account, std::string* key_id) {
+                           std::string* account, std::string* key_id,
+                           bool allow_unknown_region) {
   std::optional<ArnParts> parts = SplitArn(arn);
   if (!parts) return "an ARN has six parts: arn:partition:service:region:account:resource";
   if (!IsKnownPartition(parts->partition)) {
     return "unknown partition `" + std::string(parts->partition) + "` (aws, aws-cn, aws-us-gov)";
   }
   if (parts->service != "kms") return "the service must be `kms`";
-  if (!IsValidRegionName(parts->region)) {
-    return "`" + std::string(parts->region) + "` is not a region name";
+  if (const char* why = RegionProblem(ClassifyRegion(parts->region), allow_unknown_region)) {
+    return "`" + SanitizeForMessage(parts->region) + "` " + why;
   }
   std::optional<std::string> region_partition = PartitionOfRegion(parts->region);
   if (!region_partition || *region_partition != parts->partition) {

@@ -8,22 +8,21 @@
 #include <string>
 #include <string_view>
 
+#include "engine/policy/arn.h"
+
 namespace redtrust::sim {
 
-// arn:PARTITION:iam::ACCOUNT:<type>[/path/]NAME for type "role" or "user" (IAM quotas and
-// CreateRole / CreateUser parameter rules: name 1-64 of [A-Za-z0-9+=,.@_-], path /.../ of
-// printable ASCII, at most 512).
-struct IamArn {
-  std::string partition;
-  std::string account;
-  std::string path;  // "/" when none
-  std::string name;
-};
-std::optional<IamArn> ParseIamArn(std::string_view arn, std::string_view type, std::string* why);
+// IAM role and user ARNs: the one validator lives in engine/policy/arn.h (so that `eval` and
+// `redtrust can` use it too).
+using ::redtrust::IamArn;
+using ::redtrust::ParseIamArn;
 
 // arn:PARTITION:kms:REGION:ACCOUNT:key/KEY-ID; *region, *account, *key_id filled when valid.
+// REGION must be a known region (engine/policy/arn.h ClassifyRegion), or with
+// `allow_unknown_region` a well-formed region name of the partition.
 std::string CheckKmsKeyArn(std::string_view arn, std::string* partition, std::string* region,
-                           std::string* account, std::string* key_id);
+                           std::string* account, std::string* key_id,
+                           bool allow_unknown_region = false);
 
 // S3 general purpose bucket naming rules (S3 User Guide, bucketnamingrules): 3-63 characters,
 // lowercase letters, digits, '.' and '-', starting and ending with a letter or digit, no "..",

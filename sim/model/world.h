@@ -74,6 +74,11 @@ struct WorldOptions {
   // (publicHoldsAssumeRoleByDefault) PUBLIC holds ASSUMEROLE ON ALL FOR ALL in every database
   // until `REVOKE ASSUMEROLE ON ALL FROM PUBLIC FOR ALL` (§3). Default: true.
   bool public_holds_assume_role_by_default = true;
+
+  // (allowUnknownRegions) Accept a well-formed region name of aws, aws-cn or aws-us-gov that is
+  // not in redtrust's table of AWS regions (engine/policy/arn.h KnownRegions), for a region AWS
+  // opened after this release. Default: false: an unknown region is world.invalid_region.
+  bool allow_unknown_regions = false;
 };
 
 const char* ServerlessDbuserFormatName(WorldOptions::ServerlessDbuserFormat f);  // JSON spelling

@@ -65,7 +65,7 @@ StatusOr<std::string> ResolveWorldRole(const sim::World& world, const sim::Clust
   if (found.empty()) found = world.FindRolesByName(role);
   if (found.size() != 1) {
     return Status::InvalidArgument(
-        "role `" + role + "`: " +
+        "role `" + SanitizeForMessage(role) + "`: " +
         (found.empty() ? std::string("no role of that name in the world")
                        : "several roles have that name; give the ARN"));
   }
@@ -74,19 +74,24 @@ StatusOr<std::string> ResolveWorldRole(const sim::World& world, const sim::Clust
 
 StatusOr<std::string> CheckCanTrustQuestion(const CanTrustQuestion& q, FieldStyle style) {
   auto name = [style](std::string_view field) { return FieldName(field, style); };
-  if (!IsValidRegionName(q.region)) {
-    return Status::InvalidArgument(name("region") + " `" + q.region +
-                                   "` is not an AWS region name (e.g. us-west-2)");
+  auto q_ = [](std::string_view text) { return "`" + SanitizeForMessage(text) + "`"; };
+  const RegionStatus region_status = ClassifyRegion(q.region);
+  if (const char* why = RegionProblem(region_status, q.allow_unknown_region)) {
+    std::string message = name("region") + " " + q_(q.region) + " " + why;
+    if (region_status == RegionStatus::kUnknown && style == FieldStyle::kFlag) {
+      message += "; if AWS opened it after this release, pass --allow-unknown-region";
+    }
+    return Status::InvalidArgument(message);
   }
   const std::string partition = PartitionOfRegion(q.region).value_or("aws");
   if (!IsAccountId(q.account)) {
-    return Status::InvalidArgument(name("account") + " `" + q.account +
-                                   "` is not a 12-digit AWS account id");
+    return Status::InvalidArgument(name("account") + " " + q_(q.account) +
+                                   " is not a 12-digit AWS account id");
   }
   if (!IsClusterIdentifier(q.cluster)) {
     return Status::InvalidArgument(
-        name("cluster") + " `" + q.cluster +
-        "` is not a cluster identifier: 1-63 lowercase letters, digits or hyphens, "
+        name("cluster") + " " + q_(q.cluster) +
+        " is not a cluster identifier: 1-63 lowercase letters, digits or hyphens, "
         "starting with a letter, no trailing or double hyphen");
   }
   if (q.user.empty() || q.user.size() > 127) {
@@ -95,16 +100,19 @@ StatusOr<std::string> CheckCanTrustQuestion(const CanTrustQuestion& q, FieldStyl
   }
   if (!q.role_arn) return "arn:" + partition + ":iam::" + q.account + ":role/RedshiftRole";
   const std::string& role_arn = *q.role_arn;
-  auto parts = SplitArn(role_arn);
-  if (!parts || parts->service != "iam" || parts->resource.substr(0, 5) != "role/" ||
-      !IsAccountId(parts->account) || !parts->region.empty()) {
-    return Status::InvalidArgument(name("role_arn") + " `" + role_arn +
-                                   "` is not an IAM role ARN (arn:aws:iam::123456789012:role/NAME)");
+  // The world loader's validator: name 1-64 of [A-Za-z0-9+=,.@_-], a valid path (IAM quotas).
+  std::string why;
+  std::optional<IamArn> parsed = ParseIamArn(role_arn, "role", &why);
+  if (!parsed) {
+    return Status::InvalidArgument(name("role_arn") + " " + q_(role_arn) +
+                                   " is not an IAM role ARN (arn:aws:iam::123456789012:role/NAME): " +
+                                   why);
   }
+  auto parts = SplitArn(role_arn);
   // Partitions never cross (reference M11, R6): a cluster in REGION can only use roles of its
   // own partition.
   if (parts->partition != partition) {
-    return Status::InvalidArgument(name("role_arn") + " `" + role_arn + "` is in partition `" +
+    return Status::InvalidArgument(name("role_arn") + " " + q_(role_arn) + " is in partition `" +
                                    std::string(parts->partition) + "`, but a cluster in " +
                                    q.region + " is in partition `" + partition +
                                    "`: partitions never cross");
@@ -207,7 +215,7 @@ StatusOr<CanWorldAnswer> AnswerCanWorld(const sim::World& world, const std::stri
                                         const std::string& cluster, const std::string& role,
                                         CanFor for_command) {
   const sim::Cluster* c = world.FindCluster(cluster);
-  if (!c) return Status::NotFound("no cluster `" + cluster + "`");
+  if (!c) return Status::NotFound("no cluster `" + SanitizeForMessage(cluster) + "`");
   // A role by ARN (or chain 'a,b'), or by name among the cluster account's roles.
   auto resolved = ResolveWorldRole(world, *c, role);
   if (!resolved.ok()) return resolved.status();

@@ -56,14 +56,19 @@ struct CanTrustQuestion {
   std::string region;
   std::string account;  // 12 digits
   std::optional<std::string> role_arn;  // default arn:PARTITION:iam::ACCOUNT:role/RedshiftRole
+  // Accept a well-formed region that is not in redtrust's table of AWS regions (a region AWS
+  // opened after this release; engine/policy/arn.h ClassifyRegion). Default: false.
+  bool allow_unknown_region = false;
   // Extra request context, in order; a key given twice is multivalued. Keys are `prefix:name`
   // (the caller checks the shape it reads them in). `sts:ExternalId` replaces the dbuser ARN.
   std::vector<std::pair<std::string, std::string>> context;
   int64_t now_micros = 0;
 };
 
-// Checks the question's names in the CLI's order (region, account, cluster, user, role ARN and
-// its partition) and returns the role ARN to use. Messages name inputs per `style`.
+// Checks the question's names in the CLI's order (region: a known region unless
+// allow_unknown_region; account, cluster, user, role ARN — the world loader's validator,
+// ParseIamArn — and its partition) and returns the role ARN to use. Messages name inputs per
+// `style` and quote user text escaped and cut (SanitizeForMessage).
 StatusOr<std::string> CheckCanTrustQuestion(const CanTrustQuestion& q, FieldStyle style);
 
 // A trust policy read, validated for kind trust and compiled. `diagnostics` holds every finding

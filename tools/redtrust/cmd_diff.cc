@@ -215,13 +215,13 @@ int RunDiffPolicies(const DiffArgs& a, const std::string& old_text, const std::s
   for (int i = 0; i < 2; ++i) {
     tools::CompiledTrustPolicy t = tools::CompileTrustPolicy(*texts[i], *names[i], a.max_policy_chars);
     for (const Diagnostic& d : t.diagnostics) {
-      if (d.severity != Severity::kError) std::cerr << FormatDiagnostic(*names[i], d) << "\n";
+      if (d.severity != Severity::kError) std::cerr << TerminalText(FormatDiagnostic(*names[i], d)) << "\n";
     }
     if (!t.policy) {
       bool printed = false;
       for (const Diagnostic& d : t.diagnostics) {
         if (d.severity == Severity::kError) {
-          std::cerr << "redtrust: " << FormatDiagnostic(*names[i], d) << "\n";
+          PrintError(FormatDiagnostic(*names[i], d));
           printed = true;
         }
       }
@@ -373,14 +373,14 @@ void AddDiffCommand(CLI::App& app, int* exit_code) {
   c->add_option("--fail-on", args->fail_on,
                 "Exit 1 when this kind of change exists: new-access (NEW allows a request OLD "
                 "denied), removed-access, any-change")
-      ->check(CLI::IsMember({"new-access", "removed-access", "any-change"}));
+      ->check(OneOf({"new-access", "removed-access", "any-change"}));
   c->add_option("--now", args->now,
                 "The clock for aws:CurrentTime when no condition reads it (ISO 8601 or epoch "
                 "seconds; default: now)");
   c->add_flag("--json", args->json, "One JSON object on standard output (docs/diff.md)");
   c->add_flag("--verbose", args->verbose, "Also list the dimensions and their atom counts");
-  c->add_option("--max-policy-chars", args->max_policy_chars,
-                "Trust policy size quota in characters without white space (default 2048; 0 = off)");
+  AddNumberOption(c, "--max-policy-chars", &args->max_policy_chars,
+                  "Trust policy size quota in characters without white space (default 2048; 0 = off)");
   c->callback([args, exit_code] { *exit_code = RunDiff(*args); });
 }
 

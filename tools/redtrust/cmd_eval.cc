@@ -17,6 +17,7 @@ struct EvalArgs {
   std::optional<std::string> now;
   size_t max_line_bytes = 1u << 20;
   size_t max_policy_chars = 2048;
+  bool allow_unknown_region = false;
 };
 
 int RunEval(const EvalArgs& a) {
@@ -25,23 +26,24 @@ int RunEval(const EvalArgs& a) {
     PrintError(now.status().message());
     return kExitBadInput;
   }
-  FILE* f = a.input == "-" ? stdin : std::fopen(a.input.c_str(), "rb");
-  if (!f) {
-    PrintError(a.input + ": cannot open: " + std::strerror(errno));
+  auto opened = OpenInput(a.input);
+  if (!opened.ok()) {
+    PrintError(opened.status().message());
     return kExitBadInput;
   }
+  FILE* f = *opened;
   EvalSessionOptions o;
   o.now_micros = *now;
   o.max_line_bytes = a.max_line_bytes;
   o.validate.max_policy_chars = a.max_policy_chars;
+  o.allow_unknown_regions = a.allow_unknown_region;
   EvalSession session(o);
   LineReader reader(f, a.max_line_bytes);
   std::string line, out;
   bool too_long;
   size_t length;
   uint64_t line_number = 0, errors = 0;
-  std::vector<char> obuf(1 << 16);
-  std::setvbuf(stdout, obuf.data(), _IOFBF, obuf.size());
+  BufferStdout();
   while (reader.Next(&line, &too_long, &length)) {
     ++line_number;
     bool is_error = false;
@@ -53,13 +55,19 @@ int RunEval(const EvalArgs& a) {
     }
     errors += is_error;
     out.push_back('\n');
-    std::fwrite(out.data(), 1, out.size(), stdout);
+    if (std::fwrite(out.data(), 1, out.size(), stdout) != out.size()) break;  // FinishStdout says
   }
+  const int err = errno;
   bool read_failed = std::ferror(f);
   if (f != stdin) std::fclose(f);
   std::fflush(stdout);
   if (read_failed) {
-    PrintError(a.input + ": read error");
+    PrintError(Shown(a.input) + ": read error: " + std::strerror(err));
+    return kExitBadInput;
+  }
+  if (reader.stopped()) {
+    PrintError(Shown(a.input) + ":" + std::to_string(line_number + 1) + ": " +
+               reader.StoppedMessage());
     return kExitBadInput;
   }
   if (errors) {
@@ -84,9 +92,15 @@ void AddEvalCommand(CLI::App& app, int* exit_code) {
   c->add_option("input", args->input, "JSON Lines file (default: - = standard input)");
   c->add_option("--now", args->now,
                 "Clock for lines without \"now\" (ISO 8601 or epoch seconds; default: now)");
-  c->add_option("--max-line-bytes", args->max_line_bytes, "Longest accepted line (default 1 MiB)");
-  c->add_option("--max-policy-chars", args->max_policy_chars,
-                "Policy size quota in characters without white space (default 2048)");
+  AddNumberOption(c, "--max-line-bytes", &args->max_line_bytes,
+                  "Longest line evaluated (default 1 MiB, at most 256 MiB); a longer line gets "
+                  "an error line",
+                  1, kMaxUnterminatedLineBytes);
+  AddNumberOption(c, "--max-policy-chars", &args->max_policy_chars,
+                  "Policy size quota in characters without white space (default 2048; 0 = off)");
+  c->add_flag("--allow-unknown-region", args->allow_unknown_region,
+              "Accept a well-formed region (in a service principal or the resource ARN) that is "
+              "not in redtrust's table of AWS regions");
   c->callback([args, exit_code] { *exit_code = RunEval(*args); });
 }
 

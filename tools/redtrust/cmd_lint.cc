@@ -40,7 +40,10 @@ int RunLint(const LintArgs& a) {
       std::cout << tools::LintJson(file, options.kind, result) << "\n";
       continue;
     }
-    for (const Diagnostic& d : result.diagnostics) std::cout << FormatDiagnostic(file, d) << "\n";
+    // Text for a terminal: the file name and quoted policy text come from the user.
+    for (const Diagnostic& d : result.diagnostics) {
+      std::cout << TerminalText(FormatDiagnostic(file, d)) << "\n";
+    }
   }
   if (unreadable) return kExitBadInput;
   return findings ? 1 : 0;
@@ -57,9 +60,9 @@ void AddLintCommand(CLI::App& app, int* exit_code) {
       "Exit 0 clean, 1 findings, 2 unreadable input. Codes: docs/diagnostics.md.");
   c->add_option("files", args->files, "Policy files (- for stdin)")->required();
   c->add_option("--kind", args->kind, "Policy kind: trust (default), identity or resource")
-      ->check(CLI::IsMember({"trust", "identity", "resource"}));
-  c->add_option("--max-policy-chars", args->max_policy_chars,
-                "Size quota in characters without white space (default 2048)");
+      ->check(OneOf({"trust", "identity", "resource"}));
+  AddNumberOption(c, "--max-policy-chars", &args->max_policy_chars,
+                  "Size quota in characters without white space (default 2048; 0 = off)");
   c->add_flag("--no-security", args->no_security,
               "Print only validation findings, not the security.* findings of trust policies");
   c->add_flag("--json", args->json,

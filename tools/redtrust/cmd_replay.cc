@@ -26,9 +26,9 @@ struct ReplayArgs {
 std::shared_ptr<const sim::World> Load(const std::string& path) {
   sim::LoadResult loaded = sim::LoadWorld(path);
   for (const sim::WorldDiagnostic& d : loaded.diagnostics) {
-    std::cerr << "redtrust: " << d.ToString() << "\n";
+    PrintError(d.ToString());
   }
-  if (!loaded.ok()) PrintError(path + ": the world could not be loaded");
+  if (!loaded.ok()) PrintError(Shown(path) + ": the world could not be loaded");
   return loaded.world;
 }
 
@@ -77,7 +77,8 @@ class Printer {
 };
 
 // JSON Lines: {"id", "user", "cluster", "sql"} per line, streamed (memory stays flat).
-void ReplayJsonLines(const sim::World& world, const std::string& path, FILE* f,
+// False when the reader stopped at a line without a newline (LineReader::stopped()).
+bool ReplayJsonLines(const sim::World& world, const std::string& path, FILE* f,
                      const sim::ReplayOptions& options, Printer& out) {
   tools::SqlCache cache;
   constexpr size_t kMaxLine = 1u << 20;
@@ -97,6 +98,12 @@ void ReplayJsonLines(const sim::World& world, const std::string& path, FILE* f,
     }
     out.Record(tools::ReplayJsonLine(world, cache, options, line, path, line_number));
   }
+  if (reader.stopped()) {
+    PrintError(Shown(path) + ":" + std::to_string(line_number + 1) + ": " +
+               reader.StoppedMessage());
+    return false;
+  }
+  return true;
 }
 
 int RunReplay(const ReplayArgs& a) {
@@ -105,8 +112,7 @@ int RunReplay(const ReplayArgs& a) {
   Printer out(a.json, a.trace);
   sim::ReplayOptions options;
   options.trace = a.json || a.trace;  // the table shows only the failing gate and message
-  std::vector<char> obuf(1 << 16);
-  std::setvbuf(stdout, obuf.data(), _IOFBF, obuf.size());
+  BufferStdout();
   const bool sql = a.log.size() > 4 && a.log.compare(a.log.size() - 4, 4, ".sql") == 0;
   if (sql) {
     auto text = ReadFile(a.log, 256u << 20);  // a script is parsed whole
@@ -117,18 +123,20 @@ int RunReplay(const ReplayArgs& a) {
     tools::ReplayScript(*world, a.log, *text, options,
                         [&out](tools::ReplayRecord&& r) { out.Record(r); });
   } else {
-    FILE* f = a.log == "-" ? stdin : std::fopen(a.log.c_str(), "rb");
-    if (!f) {
-      PrintError(a.log + ": cannot open: " + std::strerror(errno));
+    auto opened = OpenInput(a.log);
+    if (!opened.ok()) {
+      PrintError(opened.status().message());
       return kExitBadInput;
     }
-    ReplayJsonLines(*world, a.log, f, options, out);
+    FILE* f = *opened;
+    const bool complete = ReplayJsonLines(*world, a.log, f, options, out);
     bool failed = std::ferror(f);
     if (f != stdin) std::fclose(f);
     if (failed) {
-      PrintError(a.log + ": read error");
+      PrintError(Shown(a.log) + ": read error");
       return kExitBadInput;
     }
+    if (!complete) return kExitBadInput;
   }
   int rc = out.Finish();
   std::fflush(stdout);

@@ -276,8 +276,8 @@ Case ReadCase(const Suite& s, const JsonValue& v, std::set<std::string>& names, 
       }
       c.region = ReqString(s, *q, "region", "`can`");
       c.account = ReqString(s, *q, "account", "`can`");
-      if (!IsValidRegionName(c.region)) {
-        Fail(s, q->Find("region")->pos, "`" + c.region + "` is not an AWS region name (e.g. us-west-2)");
+      if (const char* why = RegionProblem(ClassifyRegion(c.region), false)) {
+        Fail(s, q->Find("region")->pos, "`" + SanitizeForMessage(c.region) + "` " + why);
       }
       if (!IsAccountId(c.account)) {
         Fail(s, q->Find("account")->pos, "`" + c.account + "` is not a 12-digit AWS account id");

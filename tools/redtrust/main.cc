@@ -23,17 +23,25 @@ int main(int argc, char** argv) {
   redtrust::cli::AddLintCommand(app, &exit_code);
   redtrust::cli::AddReplayCommand(app, &exit_code);
   redtrust::cli::AddTestCommand(app, &exit_code);
+  redtrust::cli::RefuseEmptyValues(app);
+  if (auto unknown = redtrust::cli::UnknownCommand(app, argc, argv)) {
+    redtrust::cli::PrintError(*unknown);
+    return redtrust::cli::kExitBadInput;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
+    return redtrust::cli::FinishStdout(app.exit(e));
   } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
+    return redtrust::cli::FinishStdout(app.exit(e));
   } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
+    return redtrust::cli::FinishStdout(app.exit(e));
   } catch (const CLI::ParseError& e) {
-    app.exit(e);
-    return redtrust::cli::kExitBadInput;  // usage errors are bad input
+    // Usage errors are bad input, in words, with the prefix every message has (docs/cli.md).
+    redtrust::cli::PrintError(redtrust::cli::DescribeParseError(app, e));
+    redtrust::cli::PrintError("run `redtrust --help` or `redtrust COMMAND --help` for usage");
+    return redtrust::cli::kExitBadInput;
   }
-  return exit_code;
+  // Every command's output is checked here: a lost write is exit 2, never a silent answer.
+  return redtrust::cli::FinishStdout(exit_code);
 }
