@@ -428,7 +428,8 @@ void WorldBuilder::LoadOptionsSection(const JsonValue& v) {
   Object(v, path, "`options`",
          {"externalIdOnLaterHops", "serverlessDbuserFormat", "grantDefaultMeans", "maxChain",
           "onlyInSyncRolesUsable", "sourceArnInContext", "clientSideEncryptionAllowed",
-          "serverlessServicePrincipals", "publicHoldsAssumeRoleByDefault"});
+          "serverlessServicePrincipals", "publicHoldsAssumeRoleByDefault",
+          "spectrumUserAgentInContext"});
   auto flag = [&](std::string_view key, bool* out) {
     if (const JsonValue* b = Field(v, path, key, JsonValue::Kind::kBool, false, "`options`")) {
       *out = b->bool_value;
@@ -439,6 +440,7 @@ void WorldBuilder::LoadOptionsSection(const JsonValue& v) {
   flag("sourceArnInContext", &o.source_arn_in_context);
   flag("clientSideEncryptionAllowed", &o.client_side_encryption_allowed);
   flag("publicHoldsAssumeRoleByDefault", &o.public_holds_assume_role_by_default);
+  flag("spectrumUserAgentInContext", &o.spectrum_user_agent_in_context);
   if (auto f = Choice(v, path, "serverlessDbuserFormat", false, "`options`",
                       {"account-workgroupid", "workgroup-name"})) {
     o.serverless_dbuser_format = *f == "workgroup-name"

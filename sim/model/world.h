@@ -74,6 +74,12 @@ struct WorldOptions {
   // (publicHoldsAssumeRoleByDefault) PUBLIC holds ASSUMEROLE ON ALL FOR ALL in every database
   // until `REVOKE ASSUMEROLE ON ALL FROM PUBLIC FOR ALL` (§3). Default: true.
   bool public_holds_assume_role_by_default = true;
+
+  // (spectrumUserAgentInContext) COPY from PARQUET / ORC reads S3 through Redshift Spectrum
+  // (DG-COLUMNAR), so its S3 requests carry aws:UserAgent = "AWS Redshift/Spectrum" (DG-SPIAM).
+  // That the COPY's own requests carry Spectrum's user agent is an inference from the two pages;
+  // false leaves the key absent, as for every other COPY / UNLOAD. Default: true.
+  bool spectrum_user_agent_in_context = true;
 };
 
 const char* ServerlessDbuserFormatName(WorldOptions::ServerlessDbuserFormat f);  // JSON spelling

@@ -40,10 +40,16 @@ int RunCanWorld(const CanArgs& a) {
                "[--for copy|unload|all]");
     return kExitBadInput;
   }
+  auto now = ResolveNow(a.now);  // the time of every STS hop, as in the trust-policy form
+  if (!now.ok()) {
+    PrintError(now.status().message());
+    return kExitBadInput;
+  }
   auto world = LoadWorldForCli(a.world);
   if (!world) return kExitBadInput;
   auto answer = tools::AnswerCanWorld(*world, user, a.cluster, a.role,
-                                      tools::ParseCanFor(a.for_command).value_or(tools::CanFor::kAll));
+                                      tools::ParseCanFor(a.for_command).value_or(tools::CanFor::kAll),
+                                      *now);
   if (!answer.ok()) {
     // An unknown cluster is named with the world; a role that resolves to none with its flag.
     PrintError((answer.status().code() == StatusCode::kNotFound ? a.world + ": " : "--") +
@@ -203,7 +209,7 @@ void AddCanCommand(CLI::App& app, int* exit_code) {
                 "Extra request context KEY=VALUE, e.g. aws:SourceAccount=123456789012 "
                 "(repeat a key for a multivalued key)");
   c->add_option("--now", args->now,
-                "Time of the request for aws:CurrentTime / date conditions "
+                "Time of the request for aws:CurrentTime / date conditions, in both forms "
                 "(ISO 8601 or epoch seconds; default: now)");
   c->add_option("--max-policy-chars", args->max_policy_chars,
                 "Trust policy size quota in characters without white space (default 2048)");
