@@ -191,3 +191,20 @@ TEST_F(AuditReplayCliTest, HelpStatesTheExitCodesReplayUses) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(AuditReplayCliTest, WorldDiffAsksRedshiftAtNow) {
+  // world-untimed.json drops the time condition of time-gated's trust. At any time after 2020
+  // both worlds let alice use the role: the Redshift answers do not change (before issue 12 the
+  // diff asked them in 1970 and reported four COPY/UNLOAD accesses as new). The trust policies
+  // themselves still differ (the 1970-2020 requests), which the trust-policy part lists.
+  RunResult r = Run({"diff", "fixtures/replay-audit/world.json",
+                     "fixtures/replay-audit/world-untimed.json", "--now", k2026});
+  ASSERT_FALSE(r.timed_out) << r;
+  EXPECT_EQ(r.exit_code, 0) << r;
+  EXPECT_THAT(r.out, HasSubstr("questions examined\nNEW ACCESS (0)\nREMOVED ACCESS (0)\n")) << r;
+  EXPECT_THAT(r.out, Not(HasSubstr("+ COPY as alice"))) << r;
+}
+
+}  // namespace
