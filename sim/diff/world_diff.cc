@@ -21,14 +21,15 @@ struct Answer {
 };
 
 Answer Ask(const World& w, const char* side, const std::string& cluster_id,
-           const std::string& user, const std::string& role, AssumeRoleCommand command) {
+           const std::string& user, const std::string& role, AssumeRoleCommand command,
+           int64_t now_micros) {
   const Cluster* cluster = w.FindCluster(cluster_id);
   if (!cluster) return {false, "no cluster `" + cluster_id + "` in " + side};
   if (!cluster->database.FindUser(user)) {
     return {false, "no database user `" + user + "` on " + cluster_id + " in " + side};
   }
   if (!w.FindRole(role)) return {false, "no role " + role + " in " + side};
-  ReplayResult r = CanAssume(w, *cluster, user, role, command);
+  ReplayResult r = CanAssume(w, *cluster, user, role, command, now_micros);
   if (!r.evaluated) return {false, "not evaluated: " + r.message};
   if (r.allowed) return {true, "allowed"};
   return {false, std::string(GateName(r.failing_gate)) + ": " + r.message};
@@ -57,8 +58,8 @@ StatusOr<WorldDiff> DiffWorlds(const World& old_world, const World& new_world,
       for (const std::string& role : roles) {
         for (AssumeRoleCommand cmd : {AssumeRoleCommand::kCopy, AssumeRoleCommand::kUnload}) {
           ++out.questions_examined;
-          Answer a = Ask(old_world, "OLD", cid, user, role, cmd);
-          Answer b = Ask(new_world, "NEW", cid, user, role, cmd);
+          Answer a = Ask(old_world, "OLD", cid, user, role, cmd, options.now_micros);
+          Answer b = Ask(new_world, "NEW", cid, user, role, cmd, options.now_micros);
           if (a.allowed == b.allowed) continue;
           RedshiftAccessChange ch;
           ch.cluster = cid;

@@ -45,7 +45,8 @@ struct WorldDiff {
   bool exact() const;
 };
 
-// `options.role_arn` is ignored (each role's own ARN is used); the rest applies to every role.
+// `options.role_arn` is ignored (each role's own ARN is used); the rest applies to every role;
+// `options.now_micros` is also the time of the Redshift access questions (CanAssume).
 StatusOr<WorldDiff> DiffWorlds(const World& old_world, const World& new_world,
                                const diff::DiffOptions& options);
 

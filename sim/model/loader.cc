@@ -429,7 +429,8 @@ void WorldBuilder::LoadOptionsSection(const JsonValue& v) {
   Object(v, path, "`options`",
          {"externalIdOnLaterHops", "serverlessDbuserFormat", "grantDefaultMeans", "maxChain",
           "onlyInSyncRolesUsable", "sourceArnInContext", "clientSideEncryptionAllowed",
-          "serverlessServicePrincipals", "publicHoldsAssumeRoleByDefault", "allowUnknownRegions"});
+          "serverlessServicePrincipals", "publicHoldsAssumeRoleByDefault", "allowUnknownRegions",
+          "spectrumUserAgentInContext"});
   auto flag = [&](std::string_view key, bool* out) {
     if (const JsonValue* b = Field(v, path, key, JsonValue::Kind::kBool, false, "`options`")) {
       *out = b->bool_value;
@@ -441,6 +442,7 @@ void WorldBuilder::LoadOptionsSection(const JsonValue& v) {
   flag("clientSideEncryptionAllowed", &o.client_side_encryption_allowed);
   flag("publicHoldsAssumeRoleByDefault", &o.public_holds_assume_role_by_default);
   flag("allowUnknownRegions", &o.allow_unknown_regions);
+  flag("spectrumUserAgentInContext", &o.spectrum_user_agent_in_context);
   if (auto f = Choice(v, path, "serverlessDbuserFormat", false, "`options`",
                       {"account-workgroupid", "workgroup-name"})) {
     o.serverless_dbuser_format = *f == "workgroup-name"

@@ -79,6 +79,12 @@ struct WorldOptions {
   // not in redtrust's table of AWS regions (engine/policy/arn.h KnownRegions), for a region AWS
   // opened after this release. Default: false: an unknown region is world.invalid_region.
   bool allow_unknown_regions = false;
+
+  // (spectrumUserAgentInContext) COPY from PARQUET / ORC reads S3 through Redshift Spectrum
+  // (DG-COLUMNAR), so its S3 requests carry aws:UserAgent = "AWS Redshift/Spectrum" (DG-SPIAM).
+  // That the COPY's own requests carry Spectrum's user agent is an inference from the two pages;
+  // false leaves the key absent, as for every other COPY / UNLOAD. Default: true.
+  bool spectrum_user_agent_in_context = true;
 };
 
 const char* ServerlessDbuserFormatName(WorldOptions::ServerlessDbuserFormat f);  // JSON spelling

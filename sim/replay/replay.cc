@@ -84,9 +84,11 @@ void AddExplanation(const Decision& d, std::vector<std::string>* details) {
 
 class Replayer {
  public:
-  Replayer(const World& world, const Cluster& cluster, std::string_view user, bool trace)
+  Replayer(const World& world, const Cluster& cluster, std::string_view user, bool trace,
+           int64_t now_micros)
       : world_(world), cluster_(cluster), user_(user),
-        dbuser_arn_(cluster.DbUserArn(user, world.options())), trace_(trace) {}
+        dbuser_arn_(cluster.DbUserArn(user, world.options())), trace_(trace),
+        now_micros_(now_micros) {}
 
   ReplayResult& result() { return r_; }
 
@@ -99,6 +101,7 @@ class Replayer {
     r_.allowed = false;
     r_.failing_gate = g;
     r_.message = std::move(message);
+    r_.detail.clear();
     return false;
   }
   bool NotEvaluated(std::string why) {
@@ -227,6 +230,7 @@ class Replayer {
       req.resource = role.arn;
       req.resource_partition = role.partition;
       req.resource_account = role.account;
+      req.now_micros = now_micros_;
       req.context.Set("sts:ExternalId", {dbuser_arn_}, false);
       if (world_.options().source_arn_in_context) {
         req.context.Set("aws:SourceAccount", {cluster_.account}, false);
@@ -269,6 +273,7 @@ class Replayer {
     req.resource = to.arn;
     req.resource_partition = to.partition;
     req.resource_account = to.account;
+    req.now_micros = now_micros_;
     if (world_.options().external_id_on_later_hops) {
       req.context.Set("sts:ExternalId", {dbuser_arn_}, false);
     }
@@ -324,14 +329,20 @@ class Replayer {
     auto parts = SplitArn(resource);
     req.resource_partition = parts ? std::string(parts->partition) : "aws";
     req.resource_account = account;
-    for (auto& [k, v] : context) req.context.Set(k, {v}, false);
+    req.now_micros = now_micros_;
+    std::string sent;  // the explicit request context, for the trace
+    for (auto& [k, v] : context) {
+      if (trace_) sent += (sent.empty() ? " (context " : ", ") + k + " = `" + v + "`";
+      req.context.Set(k, {v}, false);
+    }
+    if (!sent.empty()) sent += ")";
     EvalOptions eo;
     eo.trace = trace_;
     Decision d = Authorize(req, resource_policy ? resource_policy->compiled.get() : nullptr,
                            *cr.identity, eo);
     if (d.effect == Effect::kAllowed) {
       if (trace_) {
-        details->push_back(action + " on " + resource + ": allowed");
+        details->push_back(action + " on " + resource + sent + ": allowed");
         for (const StatementRef& s : d.matched) {
           details->push_back("  allowed by " + FormatStatementRef(s));
         }
@@ -340,21 +351,32 @@ class Replayer {
     }
     std::string head = action + " on " + resource + ": " + EffectName(d.effect);
     if (trace_) {
-      details->push_back(head);
+      details->push_back(action + " on " + resource + sent + ": " + EffectName(d.effect));
       for (const std::string& l : ExplainDecision(d)) details->push_back("  " + l);
     }
     *failure = head;
     return false;
   }
 
+  // An S3 access denial (E6, DG-S3ERR short form), with the DETAIL box Redshift prints under it
+  // (reference §8: code 8001; context `S3 key being read : s3://BUCKET/KEY` for object reads,
+  // GH-embulk85, and empty otherwise). The box's query / location / process lines depend on the
+  // cluster's run and are left out.
   bool S3Denied(std::string failure, std::vector<std::string> details, std::string read_context) {
-    std::string msg = Err("S3ServiceException:Access Denied,Status 403,Error AccessDenied");
-    if (!read_context.empty()) details.push_back("context: S3 key being read : " + read_context);
-    return Fail(Gate::kPermissions, msg, failure, std::move(details));
+    const std::string error = "S3ServiceException:Access Denied,Status 403,Error AccessDenied";
+    const std::string context = read_context.empty() ? "" : "S3 key being read : " + read_context;
+    if (!context.empty()) details.push_back("context: " + context);
+    Fail(Gate::kPermissions, Err(error), failure, std::move(details));
+    const std::string rule = "  -----------------------------------------------";
+    r_.detail = rule + "\n  error:  " + error + "\n  code:      8001\n  context:   " + context +
+                "\n" + rule;
+    r_.message += "\nDETAIL:\n" + r_.detail;
+    return false;
   }
 
+  // `read_context`: the object being read when the key is used for one (COPY), else "".
   bool KmsCheck(const Credentials& cr, const std::string& action, const std::string& key_arn,
-                std::vector<std::string>* details) {
+                std::vector<std::string>* details, const std::string& read_context = "") {
     const KmsKey* key = world_.FindKmsKey(key_arn);
     if (!key) {
       return Fail(Gate::kPermissions, Err("KMS key " + key_arn + " does not exist"),  // proposed
@@ -365,9 +387,7 @@ class Replayer {
     // count only when the key policy allows its account, as AWS's default key policy does.
     if (!Check(cr, action, key->arn, key->account, &key->policy, {}, &failure, details)) {
       // S3 reports a KMS denial on the object as an access denial (S3-KMS).
-      return Fail(Gate::kPermissions,
-                  Err("S3ServiceException:Access Denied,Status 403,Error AccessDenied"),
-                  failure, *details);
+      return S3Denied(failure, *details, read_context);
     }
     return true;
   }
@@ -384,17 +404,30 @@ class Replayer {
     std::vector<std::string> details;
     std::string failure;
     const std::string bucket_arn = bucket->arn;
+    // COPY from PARQUET / ORC reads S3 through Redshift Spectrum (DG-COLUMNAR), whose S3 requests
+    // carry aws:UserAgent "AWS Redshift/Spectrum" (DG-SPIAM); other COPYs do not carry that
+    // value, and their user agent is not documented, so the key is absent (docs/replay.md,
+    // "Request context"). World option spectrumUserAgentInContext.
+    std::vector<std::pair<std::string, std::string>> s3_context;
+    if ((c.format == DataFormat::kParquet || c.format == DataFormat::kOrc) &&
+        world_.options().spectrum_user_agent_in_context) {
+      s3_context.emplace_back("aws:UserAgent", kSpectrumUserAgent);
+    }
+    auto with = [&s3_context](std::vector<std::pair<std::string, std::string>> extra) {
+      extra.insert(extra.end(), s3_context.begin(), s3_context.end());
+      return extra;
+    };
     if (c.manifest) {
       // The manifest object itself is read first (DG-PERM).
       if (!Check(cr, "s3:GetObject", bucket_arn + "/" + url->key, bucket->account,
-                 bucket->policy ? &*bucket->policy : nullptr, {}, &failure, &details)) {
+                 bucket->policy ? &*bucket->policy : nullptr, with({}), &failure, &details)) {
         return S3Denied(failure, details, c.from);
       }
     } else {
       // LIST the bucket under the prefix, then GET each object (DG-PERM).
       if (!Check(cr, "s3:ListBucket", bucket_arn, bucket->account,
-                 bucket->policy ? &*bucket->policy : nullptr, {{"s3:prefix", url->key}}, &failure,
-                 &details)) {
+                 bucket->policy ? &*bucket->policy : nullptr, with({{"s3:prefix", url->key}}),
+                 &failure, &details)) {
         return S3Denied(failure, details, "");
       }
       std::vector<const S3Object*> objects;
@@ -407,18 +440,19 @@ class Replayer {
       if (objects.empty()) {
         std::string key = url->key;
         if (!Check(cr, "s3:GetObject", bucket_arn + "/" + key, bucket->account,
-                   bucket->policy ? &*bucket->policy : nullptr, {}, &failure, &details)) {
+                   bucket->policy ? &*bucket->policy : nullptr, with({}), &failure, &details)) {
           return S3Denied(failure, details, "s3://" + bucket->name + "/" + key);
         }
       }
       for (const S3Object* o : objects) {
         if (!Check(cr, "s3:GetObject", bucket_arn + "/" + o->key, bucket->account,
-                   bucket->policy ? &*bucket->policy : nullptr, {}, &failure, &details)) {
+                   bucket->policy ? &*bucket->policy : nullptr, with({}), &failure, &details)) {
           return S3Denied(failure, details, "s3://" + bucket->name + "/" + o->key);
         }
         // SSE-KMS objects need kms:Decrypt on their key (S3-KMS).
         if (o->encryption.type == SseType::kSseKms &&
-            !KmsCheck(cr, "kms:Decrypt", o->encryption.kms_key, &details)) {
+            !KmsCheck(cr, "kms:Decrypt", o->encryption.kms_key, &details,
+                      "s3://" + bucket->name + "/" + o->key)) {
           return false;
         }
       }
@@ -637,6 +671,7 @@ class Replayer {
   std::string user_;
   std::string dbuser_arn_;
   bool trace_;
+  int64_t now_micros_;  // aws:CurrentTime / aws:EpochTime of every request
   const AccessKeys* pending_keys_ = nullptr;  // key-based authorization, checked at P9
   ReplayResult r_;
 };
@@ -644,8 +679,9 @@ class Replayer {
 }  // namespace
 
 ReplayResult ReplayStatement(const World& world, const Cluster& cluster, std::string_view user,
-                             const ParsedStatement& statement, const ReplayOptions& options) {
-  Replayer rp(world, cluster, user, options.trace);
+                             const ParsedStatement& statement, int64_t now_micros,
+                             const ReplayOptions& options) {
+  Replayer rp(world, cluster, user, options.trace, now_micros);
   if (!cluster.database.FindUser(user)) {
     rp.result().command = StatementKindName(statement.statement);
     rp.NotEvaluated("user \"" + std::string(user) + "\" does not exist on cluster " + cluster.id);
@@ -663,8 +699,9 @@ ReplayResult ReplayStatement(const World& world, const Cluster& cluster, std::st
 }
 
 ReplayResult CanAssume(const World& world, const Cluster& cluster, std::string_view user,
-                       std::string_view role_or_chain, AssumeRoleCommand command) {
-  Replayer rp(world, cluster, user, /*trace=*/true);
+                       std::string_view role_or_chain, AssumeRoleCommand command,
+                       int64_t now_micros) {
+  Replayer rp(world, cluster, user, /*trace=*/true, now_micros);
   rp.result().command = AssumeRoleCommandName(command);
   if (!cluster.database.FindUser(user)) {
     rp.NotEvaluated("user \"" + std::string(user) + "\" does not exist on cluster " + cluster.id);

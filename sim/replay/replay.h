@@ -8,6 +8,7 @@
 #ifndef REDTRUST_SIM_REPLAY_REPLAY_H_
 #define REDTRUST_SIM_REPLAY_REPLAY_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,7 +45,14 @@ struct ReplayResult {
   bool allowed = false;
   std::string command;     // "COPY" | "UNLOAD" | "" when unknown
   Gate failing_gate = Gate::kOptions;  // meaningful when evaluated && !allowed
-  std::string message;     // what Redshift prints (ERROR:  ...), or the reason it was not evaluated
+  // What Redshift prints (ERROR:  ...), or the reason it was not evaluated. For an error
+  // Redshift reports with a DETAIL box (the S3 access denials, reference §8), the ERROR line, a
+  // newline, "DETAIL:" and the box: the same text as `detail`, each line starting with two
+  // spaces.
+  std::string message;
+  // The DETAIL box alone ("  ----...\n  error:  ...\n  code:      8001\n  context:   ...\n
+  // ----..."), or "" when Redshift prints none.
+  std::string detail;
   std::vector<GateStep> trace;
 };
 
@@ -55,14 +63,23 @@ struct ReplayOptions {
 };
 
 // Decides one parsed statement. Statements other than COPY/UNLOAD are not evaluated.
-// `user` is the stored user name.
+// `user` is the stored user name. `now_micros` (microseconds since the epoch, UTC) is the time of
+// the statement: aws:CurrentTime / aws:EpochTime of every request it makes (STS hops, S3, KMS).
+// The simulator never reads a clock: the caller passes its own (the CLI's --now or the wall
+// clock read once, a log record's own time).
 ReplayResult ReplayStatement(const World& world, const Cluster& cluster, std::string_view user,
-                             const ParsedStatement& statement, const ReplayOptions& options = {});
+                             const ParsedStatement& statement, int64_t now_micros,
+                             const ReplayOptions& options = {});
 
-// The full Redshift answer to "can USER use ROLE (or chain 'a,b') for CMD on CLUSTER": gates
-// P4-P7 of a statement that names the role (no S3 access is attempted).
+// The full Redshift answer to "can USER use ROLE (or chain 'a,b') for CMD on CLUSTER" at
+// `now_micros`: gates P4-P7 of a statement that names the role (no S3 access is attempted).
 ReplayResult CanAssume(const World& world, const Cluster& cluster, std::string_view user,
-                       std::string_view role_or_chain, AssumeRoleCommand command);
+                       std::string_view role_or_chain, AssumeRoleCommand command,
+                       int64_t now_micros);
+
+// The aws:UserAgent of the S3 requests Redshift Spectrum makes, which COPY from PARQUET and ORC
+// goes through (DG-COLUMNAR; the value is DG-SPIAM's).
+inline constexpr const char* kSpectrumUserAgent = "AWS Redshift/Spectrum";
 
 }  // namespace redtrust::sim
 

@@ -30,6 +30,9 @@
 
 namespace redtrust::fuzz {
 
+// A fixed time for every replay (2026-01-01T00:00:00Z): tests never read the clock.
+constexpr int64_t kReplayNow = 1767225600LL * 1000000;
+
 inline std::map<std::string, std::string> ParseWorldFiles(std::string_view data) {
   std::map<std::string, std::string> files;
   std::string name = "world.json";
@@ -140,8 +143,8 @@ inline void CheckWorldInput(std::string_view data) {
       for (const std::string& role : roles) {
         for (sim::AssumeRoleCommand cmd : {sim::AssumeRoleCommand::kCopy,
                                            sim::AssumeRoleCommand::kUnload}) {
-          const sim::ReplayResult a = sim::CanAssume(world, cluster, name, role, cmd);
-          const sim::ReplayResult b = sim::CanAssume(world, cluster, name, role, cmd);
+          const sim::ReplayResult a = sim::CanAssume(world, cluster, name, role, cmd, kReplayNow);
+          const sim::ReplayResult b = sim::CanAssume(world, cluster, name, role, cmd, kReplayNow);
           REDTRUST_FUZZ_CHECK(ReplayKey(a) == ReplayKey(b), "CanAssume is not deterministic");
           CheckReplayResult(a);
         }
@@ -158,8 +161,8 @@ inline void CheckWorldInput(std::string_view data) {
         for (const sim::ParsedStatement& st : script.statements) {
           sim::ReplayOptions quiet;
           quiet.trace = false;
-          const sim::ReplayResult traced = sim::ReplayStatement(world, cluster, name, st);
-          const sim::ReplayResult plain = sim::ReplayStatement(world, cluster, name, st, quiet);
+          const sim::ReplayResult traced = sim::ReplayStatement(world, cluster, name, st, kReplayNow);
+          const sim::ReplayResult plain = sim::ReplayStatement(world, cluster, name, st, kReplayNow, quiet);
           REDTRUST_FUZZ_CHECK(ReplayKey(traced) == ReplayKey(plain),
                               "the trace changed the replay: " + ReplayKey(traced) + " vs " +
                                   ReplayKey(plain));

@@ -315,7 +315,7 @@ TEST_F(HttpApiTest, ReplayArrayAndBadRecords) {
   EXPECT_EQ(j[1]["decision"], "ERROR");
   EXPECT_EQ(j[1]["id"], "record 2");
   EXPECT_EQ(j[1]["message"], "body:4: unknown cluster `nope`");
-  EXPECT_EQ(j[2]["message"], "body:6:6: unknown field `sqlx`; expected id, user, cluster, sql");
+  EXPECT_EQ(j[2]["message"], "body:6:6: unknown field `sqlx`; expected id, user, cluster, sql, time");
   EXPECT_EQ(outcome_.decisions_allowed, 1u);
   EXPECT_EQ(outcome_.decisions_error, 2u);
 

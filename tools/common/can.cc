@@ -213,7 +213,7 @@ std::optional<CanFor> ParseCanFor(std::string_view s) {
 
 StatusOr<CanWorldAnswer> AnswerCanWorld(const sim::World& world, const std::string& user,
                                         const std::string& cluster, const std::string& role,
-                                        CanFor for_command) {
+                                        CanFor for_command, int64_t now_micros) {
   const sim::Cluster* c = world.FindCluster(cluster);
   if (!c) return Status::NotFound("no cluster `" + SanitizeForMessage(cluster) + "`");
   // A role by ARN (or chain 'a,b'), or by name among the cluster account's roles.
@@ -229,7 +229,7 @@ StatusOr<CanWorldAnswer> AnswerCanWorld(const sim::World& world, const std::stri
   if (for_command != CanFor::kCopy) commands.push_back(sim::AssumeRoleCommand::kUnload);
   a.allowed = true;
   for (sim::AssumeRoleCommand cmd : commands) {
-    ReplayRecord rec{"", user, cluster, sim::CanAssume(world, *c, user, a.role_arn, cmd)};
+    ReplayRecord rec{"", user, cluster, sim::CanAssume(world, *c, user, a.role_arn, cmd, now_micros)};
     a.allowed = a.allowed && rec.result.evaluated && rec.result.allowed;
     a.any_error = a.any_error || !rec.result.evaluated;
     a.records.push_back(std::move(rec));

@@ -121,11 +121,12 @@ struct CanWorldAnswer {
   bool any_error = false;             // some record could not be evaluated (see its message)
 };
 
-// The full Redshift answer from `world`. Fails (NotFound) on an unknown cluster ("no cluster
-// `C`") and (InvalidArgument) when `role` names no role or several ("role `R`: ...").
+// The full Redshift answer from `world` at `now_micros` (microseconds since the epoch: the
+// aws:CurrentTime of every STS hop). Fails (NotFound) on an unknown cluster ("no cluster `C`")
+// and (InvalidArgument) when `role` names no role or several ("role `R`: ...").
 StatusOr<CanWorldAnswer> AnswerCanWorld(const sim::World& world, const std::string& user,
                                         const std::string& cluster, const std::string& role,
-                                        CanFor for_command);
+                                        CanFor for_command, int64_t now_micros);
 
 // The `redtrust can USER --world ... --json` object, pretty-printed, no trailing newline.
 // REQUIRES: !a.any_error.

@@ -4,6 +4,7 @@
 #include <variant>
 #include <vector>
 
+#include "engine/condition/values.h"
 #include "engine/io/json_writer.h"
 
 namespace redtrust::tools {
@@ -22,6 +23,8 @@ std::string ReplayJson(const ReplayRecord& rec) {
   w.Key("failing_gate");
   if (r.evaluated && !r.allowed) w.String(sim::GateName(r.failing_gate)); else w.Null();
   w.Key("message").String(r.message);
+  w.Key("detail");
+  if (r.detail.empty()) w.Null(); else w.String(r.detail);
   w.Key("trace").BeginArray();
   for (const sim::GateStep& s : r.trace) {
     w.BeginObject().Key("gate").String(sim::GateName(s.gate)).Key("passed").Bool(s.passed);
@@ -68,10 +71,10 @@ std::string At(const RecordSource& w, const SourcePos& p) {
   return LineOf(w, p) + ":" + std::to_string(p.column);
 }
 
-// Decides one statement text for (user, cluster); every outcome is a record.
+// Decides one statement text for (user, cluster) at `now_micros`; every outcome is a record.
 ReplayRecord Decide(const sim::World& world, SqlCache& cache, const sim::ReplayOptions& options,
-                    std::string id, std::string user, std::string cluster, std::string_view sql,
-                    const std::string& where) {
+                    int64_t now_micros, std::string id, std::string user, std::string cluster,
+                    std::string_view sql, const std::string& where) {
   const sim::Cluster* c = world.FindCluster(cluster);
   if (!c) return ErrorRecord(id, user, cluster, where + ": unknown cluster `" + cluster + "`");
   const sim::SqlScript& script = cache.Get(sql);
@@ -91,15 +94,16 @@ ReplayRecord Decide(const sim::World& world, SqlCache& cache, const sim::ReplayO
     }
   }
   if (!statement) return ErrorRecord(id, user, cluster, where + ": no COPY or UNLOAD statement");
-  sim::ReplayResult result = sim::ReplayStatement(world, *c, user, *statement, options);
+  sim::ReplayResult result = sim::ReplayStatement(world, *c, user, *statement, now_micros, options);
   return ReplayRecord{std::move(id), std::move(user), std::move(cluster), std::move(result)};
 }
 
 }  // namespace
 
 ReplayRecord ReplayJsonRecord(const sim::World& world, SqlCache& cache,
-                              const sim::ReplayOptions& options, const JsonValue& v,
-                              const RecordSource& source, const std::string& fallback_id) {
+                              const sim::ReplayOptions& options, int64_t now_micros,
+                              const JsonValue& v, const RecordSource& source,
+                              const std::string& fallback_id) {
   const std::string where = LineOf(source, v.pos);
   std::string fields[4];
   const char* names[4] = {"id", "user", "cluster", "sql"};
@@ -108,13 +112,27 @@ ReplayRecord ReplayJsonRecord(const sim::World& world, SqlCache& cache,
     problem = where + ": a record is a JSON object {\"id\", \"user\", \"cluster\", \"sql\"}";
   }
   for (const JsonMember& m : v.members) {
+    if (m.key == "time") {
+      // The record's own time: ISO 8601 (string) or epoch seconds (number or string).
+      std::optional<int64_t> t;
+      if (m.value.is_string() || m.value.kind == JsonValue::Kind::kNumber) {
+        t = ParseDate(m.value.text);
+      }
+      if (!t) {
+        problem = At(source, m.value.pos) +
+                  ": `time` must be an ISO 8601 date (2026-01-01T00:00:00Z) or epoch seconds";
+        break;
+      }
+      now_micros = *t;
+      continue;
+    }
     int k = -1;
     for (int i = 0; i < 4; ++i) {
       if (m.key == names[i]) k = i;
     }
     if (k < 0) {
       problem = At(source, m.key_pos) + ": unknown field `" + m.key +
-                "`; expected id, user, cluster, sql";
+                "`; expected id, user, cluster, sql, time";
       break;
     }
     if (!m.value.is_string()) {
@@ -130,12 +148,13 @@ ReplayRecord ReplayJsonRecord(const sim::World& world, SqlCache& cache,
   }
   std::string id = fields[0].empty() ? fallback_id : fields[0];
   if (!problem.empty()) return ErrorRecord(id, fields[1], fields[2], problem);
-  return Decide(world, cache, options, id, fields[1], fields[2], fields[3], where);
+  return Decide(world, cache, options, now_micros, id, fields[1], fields[2], fields[3], where);
 }
 
 ReplayRecord ReplayJsonLine(const sim::World& world, SqlCache& cache,
-                            const sim::ReplayOptions& options, std::string_view line,
-                            const std::string& source, uint64_t line_number) {
+                            const sim::ReplayOptions& options, int64_t now_micros,
+                            std::string_view line, const std::string& source,
+                            uint64_t line_number) {
   const RecordSource where{source, line_number};
   const std::string fallback_id = "line " + std::to_string(line_number);
   if (line.find_first_not_of(" \t\r") == std::string_view::npos) {
@@ -146,29 +165,51 @@ ReplayRecord ReplayJsonLine(const sim::World& world, SqlCache& cache,
   if (auto err = ParseJson(line, JsonOptions{}, &v)) {
     return ErrorRecord(fallback_id, "", "", At(where, err->pos) + ": " + err->message);
   }
-  return ReplayJsonRecord(world, cache, options, v, where, fallback_id);
+  return ReplayJsonRecord(world, cache, options, now_micros, v, where, fallback_id);
 }
 
 void ReplayScript(const sim::World& world, const std::string& path, const std::string& text,
-                  const sim::ReplayOptions& options,
+                  const sim::ReplayOptions& options, int64_t now_micros,
                   const std::function<void(ReplayRecord&&)>& sink) {
   struct Directive {
     uint64_t offset;
     std::string user, cluster;
+    std::optional<int64_t> time;
+    std::string error;  // "PATH:LINE:COLUMN: ..." when a key or value is not understood
   };
   std::vector<Directive> directives;
   size_t pos = 0;
+  uint64_t line = 1;
+  size_t counted = 0;  // text[0, counted) has been scanned for newlines
   while ((pos = text.find("-- redtrust:", pos)) != std::string::npos) {
+    line += std::count(text.begin() + counted, text.begin() + pos, '\n');
+    counted = pos;
+    const size_t line_start = text.rfind('\n', pos) == std::string::npos ? 0 : text.rfind('\n', pos) + 1;
     size_t end = text.find('\n', pos);
     std::string_view body(text.data() + pos + 12, (end == std::string::npos ? text.size() : end) - pos - 12);
-    Directive d{pos, "", ""};
+    if (!body.empty() && body.back() == '\r') body.remove_suffix(1);
+    Directive d{pos, "", "", std::nullopt, ""};
     size_t i = 0;
     while (i < body.size()) {
       while (i < body.size() && body[i] == ' ') ++i;
+      if (i >= body.size()) break;
       size_t j = body.find(' ', i);
       std::string_view kv = body.substr(i, j == std::string_view::npos ? std::string_view::npos : j - i);
-      if (kv.rfind("user=", 0) == 0) d.user = std::string(kv.substr(5));
-      if (kv.rfind("cluster=", 0) == 0) d.cluster = std::string(kv.substr(8));
+      const std::string at = path + ":" + std::to_string(line) + ":" +
+                             std::to_string(pos + 12 + i - line_start + 1) + ": ";
+      if (kv.rfind("user=", 0) == 0) {
+        d.user = std::string(kv.substr(5));
+      } else if (kv.rfind("cluster=", 0) == 0) {
+        d.cluster = std::string(kv.substr(8));
+      } else if (kv.rfind("time=", 0) == 0) {
+        d.time = ParseDate(kv.substr(5));
+        if (!d.time && d.error.empty()) {
+          d.error = at + "`time` must be an ISO 8601 date (2026-01-01T00:00:00Z) or epoch seconds";
+        }
+      } else if (d.error.empty()) {
+        d.error = at + "unknown `-- redtrust:` setting `" + std::string(kv) +
+                  "`; expected user=NAME, cluster=ID, time=DATE";
+      }
       if (j == std::string_view::npos) break;
       i = j + 1;
     }
@@ -190,12 +231,17 @@ void ReplayScript(const sim::World& world, const std::string& path, const std::s
   std::stable_sort(items.begin(), items.end(),
                    [](const Item& a, const Item& b) { return a.offset < b.offset; });
   std::string user, cluster;
+  int64_t time = now_micros;
+  std::string directive_error;  // a directive that was not understood: its statements are errors
   size_t next_directive = 0;
   for (const Item& it : items) {
     while (next_directive < directives.size() && directives[next_directive].offset < it.offset) {
       const Directive& d = directives[next_directive++];
+      directive_error = d.error;
+      if (!d.error.empty()) continue;
       if (!d.user.empty()) user = d.user;
       if (!d.cluster.empty()) cluster = d.cluster;
+      if (d.time) time = *d.time;
     }
     if (it.error) {
       SourcePos p = it.error->pos;
@@ -213,6 +259,10 @@ void ReplayScript(const sim::World& world, const std::string& path, const std::s
       continue;  // other statements (CREATE TABLE, SELECT ...) are not records
     }
     std::string id = path + ":" + std::to_string(s.pos.line);
+    if (!directive_error.empty()) {
+      sink(ErrorRecord(id, user, cluster, directive_error));
+      continue;
+    }
     if (user.empty() || cluster.empty()) {
       sink(ErrorRecord(id, user, cluster,
                        id + ": no session user or cluster: add `-- redtrust: user=NAME "
@@ -224,7 +274,7 @@ void ReplayScript(const sim::World& world, const std::string& path, const std::s
       sink(ErrorRecord(id, user, cluster, id + ": unknown cluster `" + cluster + "`"));
       continue;
     }
-    sink(ReplayRecord{id, user, cluster, sim::ReplayStatement(world, *c, user, s, options)});
+    sink(ReplayRecord{id, user, cluster, sim::ReplayStatement(world, *c, user, s, time, options)});
   }
 }
 

@@ -32,7 +32,8 @@ struct ReplayRecord {
 // "ALLOW" | "DENY" | "ERROR"
 const char* ReplayDecisionName(const sim::ReplayResult& r);
 // One JSON object (no newline): {"id","user","cluster","command","decision","failing_gate",
-// "message","trace":[{"gate","passed","summary","details"}]}
+// "message","detail","trace":[{"gate","passed","summary","details"}]}; `detail` is the DETAIL
+// box Redshift prints under the error (a string), or null.
 std::string ReplayJson(const ReplayRecord& r);
 // Indented trace lines ("  P4 assumerole: ok: ...").
 std::string ReplayTraceText(const sim::ReplayResult& r);
@@ -60,25 +61,32 @@ struct RecordSource {
   uint64_t base_line = 1;
 };
 
-// Decides one JSON record value {"id","user","cluster","sql"} (all strings; id optional,
-// `fallback_id` when absent). Every outcome is a record: a malformed record, an unknown cluster,
-// bad SQL, not exactly one COPY/UNLOAD statement come back not evaluated with the reason.
+// Decides one JSON record value {"id","user","cluster","sql","time"} (strings; id optional,
+// `fallback_id` when absent; time optional). The statement runs at the record's `time` (ISO 8601
+// string, or epoch seconds as a number or a string) when it has one, else at `now_micros` (the
+// run's clock: microseconds since the epoch). Every outcome is a record: a malformed record (a
+// bad `time` too), an unknown cluster, bad SQL, not exactly one COPY/UNLOAD statement come back
+// not evaluated with the reason.
 ReplayRecord ReplayJsonRecord(const sim::World& world, SqlCache& cache,
-                              const sim::ReplayOptions& options, const JsonValue& record,
-                              const RecordSource& where, const std::string& fallback_id);
+                              const sim::ReplayOptions& options, int64_t now_micros,
+                              const JsonValue& record, const RecordSource& where,
+                              const std::string& fallback_id);
 
 // One line of JSON Lines (without its newline), line `line_number` of `source`: parsed and
 // decided as ReplayJsonRecord; a blank line or a line that is not JSON is an error record
 // (id "line N").
 ReplayRecord ReplayJsonLine(const sim::World& world, SqlCache& cache,
-                            const sim::ReplayOptions& options, std::string_view line,
-                            const std::string& source, uint64_t line_number);
+                            const sim::ReplayOptions& options, int64_t now_micros,
+                            std::string_view line, const std::string& source,
+                            uint64_t line_number);
 
-// A SQL script: `-- redtrust: user=NAME cluster=ID` comments (or SET SESSION AUTHORIZATION)
-// set who runs the statements that follow; each COPY/UNLOAD (and each SQL error) is a record
-// with id "SOURCE:LINE", handed to `sink` in script order.
+// A SQL script: `-- redtrust: user=NAME cluster=ID time=DATE` comments (or SET SESSION
+// AUTHORIZATION) set who runs the statements that follow, and when (`now_micros` until a
+// `time=`); each COPY/UNLOAD (and each SQL error) is a record with id "SOURCE:LINE", handed to
+// `sink` in script order. A comment with an unknown setting or a bad date makes every COPY/UNLOAD
+// after it an error record (naming SOURCE:LINE:COLUMN of the setting) until the next comment.
 void ReplayScript(const sim::World& world, const std::string& source, const std::string& text,
-                  const sim::ReplayOptions& options,
+                  const sim::ReplayOptions& options, int64_t now_micros,
                   const std::function<void(ReplayRecord&&)>& sink);
 
 }  // namespace redtrust::tools

@@ -44,7 +44,6 @@ std::optional<std::string> WrongFormOption(const CanArgs& a, bool world_form) {
       {!a.account.empty(), "--account"},
       {a.role_arn.has_value(), "--role-arn"},
       {!a.context.empty(), "--context"},
-      {a.now.has_value(), "--now"},
       {a.allow_unknown_region, "--allow-unknown-region"},
       {a.max_policy_chars_option && a.max_policy_chars_option->count() > 0, "--max-policy-chars"}};
   const std::pair<bool, const char*> world_only[] = {{!a.role.empty(), "--role"},
@@ -80,10 +79,16 @@ int RunCanWorld(const CanArgs& a) {
       return kExitBadInput;
     }
   }
+  auto now = ResolveNow(a.now);  // the time of every STS hop, as in the trust-policy form
+  if (!now.ok()) {
+    PrintError(now.status().message());
+    return kExitBadInput;
+  }
   auto world = LoadWorldForCli(a.world);
   if (!world) return kExitBadInput;
   auto answer = tools::AnswerCanWorld(*world, user, a.cluster, a.role,
-                                      tools::ParseCanFor(a.for_command).value_or(tools::CanFor::kAll));
+                                      tools::ParseCanFor(a.for_command).value_or(tools::CanFor::kAll),
+                                      *now);
   if (!answer.ok()) {
     // An unknown cluster is named with the world; a role that resolves to none with its flag.
     PrintError((answer.status().code() == StatusCode::kNotFound ? Shown(a.world) + ": " : "--") +
@@ -258,7 +263,7 @@ void AddCanCommand(CLI::App& app, int* exit_code) {
                 "Extra request context KEY=VALUE, e.g. aws:SourceAccount=123456789012 "
                 "(repeat a key for a multivalued key)");
   c->add_option("--now", args->now,
-                "Time of the request for aws:CurrentTime / date conditions "
+                "Time of the request for aws:CurrentTime / date conditions, in both forms "
                 "(ISO 8601 or epoch seconds; default: now)");
   args->max_policy_chars_option = AddNumberOption(
       c, "--max-policy-chars", &args->max_policy_chars,

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstring>
 #include <iostream>
+#include <optional>
 
 #include "sim/model/world.h"
 #include "sim/replay/replay.h"
@@ -18,6 +19,7 @@ namespace {
 struct ReplayArgs {
   std::string world;
   std::string log;
+  std::optional<std::string> now;
   bool json = false;
   bool trace = false;
 };
@@ -54,10 +56,22 @@ class Printer {
     }
     std::string gate = r.result.evaluated && !r.result.allowed ? sim::GateName(r.result.failing_gate)
                                                                : "-";
+    // A message with a DETAIL box: its first line in the row, the rest under it, indented so
+    // that only record rows start at the left margin.
+    const std::string& message = r.result.message;
+    const size_t nl = message.find('\n');
+    const std::string first = message.empty() ? "-" : message.substr(0, nl);
     std::printf("%-24s %-12s %-14s %-8s %-6s %-16s %s\n", r.id.c_str(), r.user.c_str(),
                 r.cluster.c_str(), r.result.command.empty() ? "-" : r.result.command.c_str(),
-                tools::ReplayDecisionName(r.result), gate.c_str(),
-                r.result.message.empty() ? "-" : r.result.message.c_str());
+                tools::ReplayDecisionName(r.result), gate.c_str(), first.c_str());
+    for (size_t at = nl; at != std::string::npos;) {
+      const size_t next = message.find('\n', at + 1);
+      std::string line = "  " + message.substr(at + 1, next == std::string::npos
+                                                           ? std::string::npos
+                                                           : next - at - 1) + "\n";
+      std::fwrite(line.data(), 1, line.size(), stdout);
+      at = next;
+    }
     if (trace_) std::fputs(tools::ReplayTraceText(r.result).c_str(), stdout);
   }
 
@@ -79,7 +93,7 @@ class Printer {
 // JSON Lines: {"id", "user", "cluster", "sql"} per line, streamed (memory stays flat).
 // False when the reader stopped at a line without a newline (LineReader::stopped()).
 bool ReplayJsonLines(const sim::World& world, const std::string& path, FILE* f,
-                     const sim::ReplayOptions& options, Printer& out) {
+                     const sim::ReplayOptions& options, int64_t now_micros, Printer& out) {
   tools::SqlCache cache;
   constexpr size_t kMaxLine = 1u << 20;
   LineReader reader(f, kMaxLine);
@@ -96,7 +110,7 @@ bool ReplayJsonLines(const sim::World& world, const std::string& path, FILE* f,
                                         std::to_string(kMaxLine)));
       continue;
     }
-    out.Record(tools::ReplayJsonLine(world, cache, options, line, path, line_number));
+    out.Record(tools::ReplayJsonLine(world, cache, options, now_micros, line, path, line_number));
   }
   if (reader.stopped()) {
     PrintError(Shown(path) + ":" + std::to_string(line_number + 1) + ": " +
@@ -107,6 +121,12 @@ bool ReplayJsonLines(const sim::World& world, const std::string& path, FILE* f,
 }
 
 int RunReplay(const ReplayArgs& a) {
+  // The run's clock, read once: every record without its own `time` runs at it.
+  auto now = ResolveNow(a.now);
+  if (!now.ok()) {
+    PrintError(now.status().message());
+    return kExitBadInput;
+  }
   auto world = Load(a.world);
   if (!world) return kExitBadInput;
   Printer out(a.json, a.trace);
@@ -120,7 +140,7 @@ int RunReplay(const ReplayArgs& a) {
       PrintError(text.status().message());
       return kExitBadInput;
     }
-    tools::ReplayScript(*world, a.log, *text, options,
+    tools::ReplayScript(*world, a.log, *text, options, *now,
                         [&out](tools::ReplayRecord&& r) { out.Record(r); });
   } else {
     auto opened = OpenInput(a.log);
@@ -129,7 +149,7 @@ int RunReplay(const ReplayArgs& a) {
       return kExitBadInput;
     }
     FILE* f = *opened;
-    const bool complete = ReplayJsonLines(*world, a.log, f, options, out);
+    const bool complete = ReplayJsonLines(*world, a.log, f, options, *now, out);
     bool failed = std::ferror(f);
     if (f != stdin) std::fclose(f);
     if (failed) {
@@ -152,13 +172,20 @@ void AddReplayCommand(CLI::App& app, int* exit_code) {
   CLI::App* c = app.add_subcommand(
       "replay",
       "Decide every COPY/UNLOAD of a log against a world (docs/world.md): which gate stops it\n"
-      "and what Redshift would print. LOG is JSON Lines {\"id\",\"user\",\"cluster\",\"sql\"} or a\n"
-      ".sql script whose `-- redtrust: user=NAME cluster=ID` comments (or SET SESSION\n"
-      "AUTHORIZATION) say who runs what follows. Exit 0 when every record was evaluated, 2 when\n"
-      "any could not be.");
+      "and what Redshift would print. LOG is JSON Lines {\"id\",\"user\",\"cluster\",\"sql\"}\n"
+      "(optional \"time\") or a .sql script whose `-- redtrust: user=NAME cluster=ID time=DATE`\n"
+      "comments (or SET SESSION AUTHORIZATION) say who runs what follows, and when.");
+  // Replaces the program's footer, whose "1 denied" does not apply: replay never exits 1.
+  c->footer(
+      "Exit status: 0 every record was evaluated (ALLOW or DENY: a denial is an answer, not a\n"
+      "failure), 2 any could not be (ERROR), a flag is bad, or the world or log cannot be read.\n"
+      "Never 1. Gates, messages and the log formats: docs/replay.md.");
   c->add_option("--world", args->world, "World directory (with world.json) or world file")
       ->required();
   c->add_option("log", args->log, "Records: .jsonl (JSON Lines) or .sql (script)")->required();
+  c->add_option("--now", args->now,
+                "Time of the statements for aws:CurrentTime / date conditions, for records without "
+                "their own time (ISO 8601 or epoch seconds; default: now)");
   c->add_flag("--json", args->json, "One JSON line per record instead of the table");
   c->add_flag("--trace", args->trace, "Print every gate under each table row");
   c->callback([args, exit_code] { *exit_code = RunReplay(*args); });

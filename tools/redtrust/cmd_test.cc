@@ -442,9 +442,9 @@ Actual RunCase(const Suite& s, const Case& c, EvalSession& session, int64_t now)
     case Kind::kCanTrust:
       return RunCanTrust(s, c, now);
     case Kind::kCanWorld:
-      return FromReplay(sim::CanAssume(*s.world, *c.world_cluster, c.user, c.role, c.command));
+      return FromReplay(sim::CanAssume(*s.world, *c.world_cluster, c.user, c.role, c.command, now));
     case Kind::kSql:
-      return FromReplay(sim::ReplayStatement(*s.world, *c.world_cluster, c.user, *c.statement));
+      return FromReplay(sim::ReplayStatement(*s.world, *c.world_cluster, c.user, *c.statement, now));
   }
   return {};
 }

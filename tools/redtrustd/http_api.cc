@@ -409,7 +409,7 @@ HttpResponse HttpApi::Can(const HttpRequest& request, Outcome* outcome) {
     if (!for_command) in.Fail(v.Find("for")->pos, "`for` must be copy, unload or all");
     if (in.error) return DecisionBadRequest(*in.error, version, outcome);
     std::shared_ptr<const sim::World> world = worlds_->Get();
-    auto answer = tools::AnswerCanWorld(*world, user, cluster, role, *for_command);
+    auto answer = tools::AnswerCanWorld(*world, user, cluster, role, *for_command, Now());
     if (!answer.ok()) {
       return DecisionBadRequest({"world.not_found", answer.status().message(), {}, ""}, version,
                                 outcome);
@@ -509,6 +509,7 @@ HttpResponse HttpApi::Replay(const HttpRequest& request, Outcome* outcome) {
   const unsigned version = request.version();
   const std::string source = QueryParam(request.target(), "source").value_or("body");
   std::shared_ptr<const sim::World> world = worlds_->Get();  // one world for the whole request
+  const int64_t now = Now();  // one clock for the whole request; a record's `time` overrides it
   sim::ReplayOptions options;
   options.trace = true;  // the JSON has the full gate trace, as `redtrust replay --json`
   tools::SqlCache cache;
@@ -526,7 +527,7 @@ HttpResponse HttpApi::Replay(const HttpRequest& request, Outcome* outcome) {
         version, outcome);
   }
   if (IsSqlContentType(request[http::field::content_type])) {
-    tools::ReplayScript(*world, source, body, options,
+    tools::ReplayScript(*world, source, body, options, now,
                         [&](tools::ReplayRecord&& r) { add(r, false); });
     return TextResponse(http::status::ok, version, std::move(out), "application/x-ndjson");
   }
@@ -537,7 +538,7 @@ HttpResponse HttpApi::Replay(const HttpRequest& request, Outcome* outcome) {
     }
     out = "[";
     for (size_t i = 0; i < array.items.size(); ++i) {
-      add(tools::ReplayJsonRecord(*world, cache, options, array.items[i],
+      add(tools::ReplayJsonRecord(*world, cache, options, now, array.items[i],
                                   tools::RecordSource{source, 1}, "record " + std::to_string(i + 1)),
           true);
     }
@@ -553,7 +554,7 @@ HttpResponse HttpApi::Replay(const HttpRequest& request, Outcome* outcome) {
     std::string_view line = rest.substr(0, nl);
     rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
     if (nl != std::string_view::npos && !line.empty() && line.back() == '\r') line.remove_suffix(1);
-    add(tools::ReplayJsonLine(*world, cache, options, line, source, ++line_number), false);
+    add(tools::ReplayJsonLine(*world, cache, options, now, line, source, ++line_number), false);
   }
   return TextResponse(http::status::ok, version, std::move(out), "application/x-ndjson");
 }

@@ -20,6 +20,9 @@
 namespace redtrust::property {
 namespace {
 
+// A fixed time for every replay (2026-01-01T00:00:00Z): tests never read the clock.
+constexpr int64_t kReplayNow = 1767225600LL * 1000000;
+
 constexpr int kWorlds = 120;  // x 3 changes x ~60 questions each
 constexpr const char* kAccount = "123456789012";
 
@@ -163,7 +166,7 @@ std::map<std::string, bool> Answers(const sim::World& world, size_t roles) {
   for (const char* user : {"u1", "u2", "u3", "admin"}) {
     for (const std::string& t : targets) {
       for (auto cmd : {sim::AssumeRoleCommand::kCopy, sim::AssumeRoleCommand::kUnload}) {
-        sim::ReplayResult r = sim::CanAssume(world, *c, user, t, cmd);
+        sim::ReplayResult r = sim::CanAssume(world, *c, user, t, cmd, kReplayNow);
         out[std::string("can ") + user + " " + t + " " + sim::AssumeRoleCommandName(cmd)] =
             r.evaluated && r.allowed;
       }
@@ -183,7 +186,7 @@ std::map<std::string, bool> Answers(const sim::World& world, size_t roles) {
       }
       sim::ReplayOptions o;
       o.trace = false;
-      sim::ReplayResult r = sim::ReplayStatement(world, *c, user, script.statements[0], o);
+      sim::ReplayResult r = sim::ReplayStatement(world, *c, user, script.statements[0], kReplayNow, o);
       out[std::string("replay ") + user + " " + s] = r.evaluated && r.allowed;
     }
   }

@@ -17,6 +17,9 @@
 namespace redtrust::sim {
 namespace {
 
+// A fixed time for every replay (2026-01-01T00:00:00Z): tests never read the clock.
+constexpr int64_t kReplayNow = 1767225600LL * 1000000;
+
 constexpr int kThreads = 6;
 constexpr int kRounds = 10;
 
@@ -45,7 +48,7 @@ TEST(SimConcurrentTest, SharedWorldReplaysGiveSingleThreadedAnswers) {
   }
   ASSERT_GT(records.size(), 20u);
   auto answer = [&](const Record& r) {
-    ReplayResult res = ReplayStatement(*world, *r.cluster, r.user, r.statement);
+    ReplayResult res = ReplayStatement(*world, *r.cluster, r.user, r.statement, kReplayNow);
     std::string out = std::string(res.allowed ? "ALLOW " : "DENY ") + res.message;
     for (const GateStep& g : res.trace) {
       out += "\n" + std::string(GateName(g.gate)) + " " + g.summary;
@@ -65,7 +68,7 @@ TEST(SimConcurrentTest, SharedWorldReplaysGiveSingleThreadedAnswers) {
           const size_t k = (i + static_cast<size_t>(t) * 5) % records.size();
           if (answer(records[k]) != expected[k]) mismatches.fetch_add(1);
           CanAssume(*world, *records[k].cluster, records[k].user,
-                    "arn:aws:iam::111111111111:role/copy-role", AssumeRoleCommand::kCopy);
+                    "arn:aws:iam::111111111111:role/copy-role", AssumeRoleCommand::kCopy, kReplayNow);
         }
       }
     });

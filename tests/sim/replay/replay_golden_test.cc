@@ -39,6 +39,9 @@ namespace {
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 
+// A fixed time for every replay (2026-01-01T00:00:00Z): tests never read the clock.
+constexpr int64_t kReplayNow = 1767225600LL * 1000000;
+
 const fs::path kWorldsDir = fs::path(REDTRUST_SOURCE_DIR) / "fixtures" / "worlds";
 
 std::string ReadText(const fs::path& p) {
@@ -99,7 +102,7 @@ Outcome Decide(const World& world, Outcome o, const std::string& where) {
     }
   }
   if (!statement) return NotEvaluated(std::move(o), where + ": no COPY or UNLOAD statement");
-  o.result = ReplayStatement(world, *c, o.user, *statement);
+  o.result = ReplayStatement(world, *c, o.user, *statement, kReplayNow);
   return o;
 }
 
@@ -223,7 +226,7 @@ void ReplaySqlScript(const World& world, const std::string& name, const std::str
       out->push_back(NotEvaluated(o, o.id + ": unknown cluster `" + cluster + "`"));
       continue;
     }
-    o.result = ReplayStatement(world, *c, user, s);
+    o.result = ReplayStatement(world, *c, user, s, kReplayNow);
     out->push_back(std::move(o));
   }
 }
