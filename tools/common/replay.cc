@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "engine/io/json_writer.h"
+#include "sim/sql/lexer.h"
 
 namespace redtrust::tools {
 
@@ -75,23 +76,34 @@ ReplayRecord Decide(const sim::World& world, SqlCache& cache, const sim::ReplayO
   const sim::Cluster* c = world.FindCluster(cluster);
   if (!c) return ErrorRecord(id, user, cluster, where + ": unknown cluster `" + cluster + "`");
   const sim::SqlScript& script = cache.Get(sql);
-  if (!script.errors.empty()) {
-    const sim::SqlError& e = script.errors.front();
-    return ErrorRecord(id, user, cluster, where + ": in sql at " + sim::FormatSqlError(e));
+  // SQL redtrust cannot read makes the record unanswerable; a COPY / UNLOAD that Redshift itself
+  // refuses (an option rule) is an answer, DENY at P1 (sim::ReplayRejected).
+  const sim::SqlError* rejected = nullptr;
+  size_t commands = 0;
+  for (const sim::SqlError& e : script.errors) {
+    if (!sim::IsRejectedCopyOrUnload(e)) {
+      return ErrorRecord(id, user, cluster, where + ": in sql at " + sim::FormatSqlError(e));
+    }
+    rejected = &e;
+    ++commands;
   }
   const sim::ParsedStatement* statement = nullptr;
   for (const sim::ParsedStatement& s : script.statements) {
     if (std::holds_alternative<sim::CopyStatement>(s.statement) ||
         std::holds_alternative<sim::UnloadStatement>(s.statement)) {
-      if (statement) {
-        return ErrorRecord(id, user, cluster,
-                           where + ": a record holds one COPY or UNLOAD statement, this one has several");
-      }
       statement = &s;
+      ++commands;
     }
+    cache.NoteUnmodelledPrivilege(s, where);
   }
-  if (!statement) return ErrorRecord(id, user, cluster, where + ": no COPY or UNLOAD statement");
-  sim::ReplayResult result = sim::ReplayStatement(world, *c, user, *statement, options);
+  if (commands > 1) {
+    return ErrorRecord(id, user, cluster,
+                       where + ": a record holds one COPY or UNLOAD statement, this one has several");
+  }
+  if (commands == 0) return ErrorRecord(id, user, cluster, where + ": no COPY or UNLOAD statement");
+  sim::ReplayResult result = rejected
+                                 ? sim::ReplayRejected(world, *c, user, *rejected, options)
+                                 : sim::ReplayStatement(world, *c, user, *statement, options);
   return ReplayRecord{std::move(id), std::move(user), std::move(cluster), std::move(result)};
 }
 
@@ -102,6 +114,7 @@ ReplayRecord ReplayJsonRecord(const sim::World& world, SqlCache& cache,
                               const RecordSource& source, const std::string& fallback_id) {
   const std::string where = LineOf(source, v.pos);
   std::string fields[4];
+  bool present[4] = {false, false, false, false};
   const char* names[4] = {"id", "user", "cluster", "sql"};
   std::string problem;
   if (!v.is_object()) {
@@ -122,11 +135,16 @@ ReplayRecord ReplayJsonRecord(const sim::World& world, SqlCache& cache,
       break;
     }
     fields[k] = m.value.text;
-  }
-  if (problem.empty()) {
-    for (int i = 1; i < 4; ++i) {
-      if (fields[i].empty()) problem = where + ": missing field `" + std::string(names[i]) + "`";
+    present[k] = true;
+    // A field given as "" is empty, not missing: say which (the id too: omit it for `line N`).
+    if (m.value.text.empty()) {
+      problem = At(source, m.value.pos) + ": `" + m.key + "` is empty" +
+                (k == 0 ? "; omit `id` to name the record `" + fallback_id + "`" : "");
+      break;
     }
+  }
+  for (int i = 1; i < 4 && problem.empty(); ++i) {
+    if (!present[i]) problem = where + ": missing field `" + std::string(names[i]) + "`";
   }
   std::string id = fields[0].empty() ? fallback_id : fields[0];
   if (!problem.empty()) return ErrorRecord(id, fields[1], fields[2], problem);
@@ -149,9 +167,30 @@ ReplayRecord ReplayJsonLine(const sim::World& world, SqlCache& cache,
   return ReplayJsonRecord(world, cache, options, v, where, fallback_id);
 }
 
+std::optional<std::string> UnmodelledPrivilegeWarning(const sim::ParsedStatement& s,
+                                                      const std::string& location) {
+  const auto* other = std::get_if<sim::OtherStatement>(&s.statement);
+  if (!other || (other->keyword != "GRANT" && other->keyword != "REVOKE")) return std::nullopt;
+  return location + ": warning: `" +
+         sim::SnippetForMessage(s.text, 60) +
+         "` is accepted but not modelled: redtrust does not check table and schema privileges "
+         "(gate P3: INSERT for COPY, SELECT for UNLOAD) and decides as if they were held; only "
+         "GRANT / REVOKE ASSUMEROLE and ROLE count (docs/replay.md). Later GRANT / REVOKE "
+         "statements are not reported";
+}
+
+void SqlCache::NoteUnmodelledPrivilege(const sim::ParsedStatement& s, const std::string& where) {
+  if (warned_ || !warn_) return;
+  if (std::optional<std::string> w = UnmodelledPrivilegeWarning(s, where)) {
+    warn_(*w);
+    warned_ = true;
+  }
+}
+
 void ReplayScript(const sim::World& world, const std::string& path, const std::string& text,
                   const sim::ReplayOptions& options,
-                  const std::function<void(ReplayRecord&&)>& sink) {
+                  const std::function<void(ReplayRecord&&)>& sink,
+                  const std::function<void(const std::string&)>& warn) {
   struct Directive {
     uint64_t offset;
     std::string user, cluster;
@@ -189,30 +228,48 @@ void ReplayScript(const sim::World& world, const std::string& path, const std::s
   }
   std::stable_sort(items.begin(), items.end(),
                    [](const Item& a, const Item& b) { return a.offset < b.offset; });
-  std::string user, cluster;
+  // `session_user` is who the directives say logged in; `user` who runs the next statement:
+  // SET SESSION AUTHORIZATION changes it, RESET (or SET ... DEFAULT) returns it to the session
+  // user, as in PostgreSQL.
+  std::string session_user, user, cluster;
   size_t next_directive = 0;
+  bool warned = false;
   for (const Item& it : items) {
     while (next_directive < directives.size() && directives[next_directive].offset < it.offset) {
       const Directive& d = directives[next_directive++];
-      if (!d.user.empty()) user = d.user;
+      if (!d.user.empty()) session_user = user = d.user;
       if (!d.cluster.empty()) cluster = d.cluster;
     }
-    if (it.error) {
+    if (it.error && !sim::IsRejectedCopyOrUnload(*it.error)) {
       SourcePos p = it.error->pos;
       sink(ErrorRecord(path + ":" + std::to_string(p.line), user, cluster,
                        path + ":" + sim::FormatSqlError(*it.error)));
       continue;
     }
-    const sim::ParsedStatement& s = *it.statement;
-    if (auto* sa = std::get_if<sim::SetSessionAuthorization>(&s.statement)) {
-      user = sa->is_default ? "" : sa->user;
-      continue;
+    if (it.statement) {
+      const sim::ParsedStatement& s = *it.statement;
+      if (auto* sa = std::get_if<sim::SetSessionAuthorization>(&s.statement)) {
+        user = sa->is_default ? session_user : sa->user;
+        continue;
+      }
+      if (!std::holds_alternative<sim::CopyStatement>(s.statement) &&
+          !std::holds_alternative<sim::UnloadStatement>(s.statement)) {
+        if (!warned && warn) {
+          if (std::optional<std::string> w =
+                  UnmodelledPrivilegeWarning(s, path + ":" + std::to_string(s.pos.line))) {
+            warn(*w);
+            warned = true;
+          }
+        }
+        continue;  // other statements (CREATE TABLE, SELECT ...) are not records
+      }
     }
-    if (!std::holds_alternative<sim::CopyStatement>(s.statement) &&
-        !std::holds_alternative<sim::UnloadStatement>(s.statement)) {
-      continue;  // other statements (CREATE TABLE, SELECT ...) are not records
-    }
-    std::string id = path + ":" + std::to_string(s.pos.line);
+    // A COPY / UNLOAD: one that reads, or one Redshift refuses (DENY at P1).
+    const uint64_t line = it.statement ? it.statement->pos.line
+                                       : (it.error->statement_pos.known()
+                                              ? it.error->statement_pos.line
+                                              : it.error->pos.line);
+    std::string id = path + ":" + std::to_string(line);
     if (user.empty() || cluster.empty()) {
       sink(ErrorRecord(id, user, cluster,
                        id + ": no session user or cluster: add `-- redtrust: user=NAME "
@@ -224,7 +281,9 @@ void ReplayScript(const sim::World& world, const std::string& path, const std::s
       sink(ErrorRecord(id, user, cluster, id + ": unknown cluster `" + cluster + "`"));
       continue;
     }
-    sink(ReplayRecord{id, user, cluster, sim::ReplayStatement(world, *c, user, s, options)});
+    sink(ReplayRecord{id, user, cluster,
+                      it.statement ? sim::ReplayStatement(world, *c, user, *it.statement, options)
+                                   : sim::ReplayRejected(world, *c, user, *it.error, options)});
   }
 }
 

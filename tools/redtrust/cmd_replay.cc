@@ -76,10 +76,14 @@ class Printer {
   uint64_t total_ = 0, allowed_ = 0, denied_ = 0, errors_ = 0;
 };
 
+// A reader's warning (once per run: tools::UnmodelledPrivilegeWarning), as world diagnostics are.
+void WarnOnStderr(const std::string& warning) { std::cerr << "redtrust: " << warning << "\n"; }
+
 // JSON Lines: {"id", "user", "cluster", "sql"} per line, streamed (memory stays flat).
 void ReplayJsonLines(const sim::World& world, const std::string& path, FILE* f,
                      const sim::ReplayOptions& options, Printer& out) {
   tools::SqlCache cache;
+  cache.set_warn(WarnOnStderr);
   constexpr size_t kMaxLine = 1u << 20;
   LineReader reader(f, kMaxLine);
   std::string line;
@@ -115,7 +119,7 @@ int RunReplay(const ReplayArgs& a) {
       return kExitBadInput;
     }
     tools::ReplayScript(*world, a.log, *text, options,
-                        [&out](tools::ReplayRecord&& r) { out.Record(r); });
+                        [&out](tools::ReplayRecord&& r) { out.Record(r); }, WarnOnStderr);
   } else {
     FILE* f = a.log == "-" ? stdin : std::fopen(a.log.c_str(), "rb");
     if (!f) {
