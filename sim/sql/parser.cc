@@ -406,6 +406,8 @@ class StatementParser {
         return ParseRevokeRole(out);
       }
       if ((w == "set" && second.IsWord("session") && Peek(2).IsWord("authorization")) ||
+          (w == "set" && second.IsWord("local") && Peek(2).IsWord("session") &&
+           Peek(3).IsWord("authorization")) ||
           (w == "reset" && second.IsWord("session") && Peek(2).IsWord("authorization"))) {
         return ParseSessionAuthorization(out);
       }
@@ -1412,11 +1414,12 @@ class StatementParser {
     return true;
   }
 
-  // SET SESSION AUTHORIZATION { 'user' | user | DEFAULT }; RESET SESSION AUTHORIZATION.
+  // SET [LOCAL] SESSION AUTHORIZATION { 'user' | user | DEFAULT }; RESET SESSION AUTHORIZATION.
   bool ParseSessionAuthorization(SqlStatement* out) {
     SetSessionAuthorization s;
     s.pos = Peek().pos;
     const bool reset = Next().IsWord("reset");
+    s.local = AcceptWord("local");
     i_ += 2;  // SESSION AUTHORIZATION
     if (reset || AcceptWord("default")) {
       s.is_default = true;

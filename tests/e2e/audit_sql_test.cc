@@ -168,6 +168,71 @@ TEST_F(AuditSqlTest, SqlLogResetSessionAuthorizationAndUnmodelledGrants) {
   EXPECT_THAT(r.err, HasSubstr("gate P3"));
 }
 
+TEST_F(AuditSqlTest, SqlLogSetLocalAndRollback) {
+  const std::string copy = kCopy + Role() + " DELIMITER '|';\n";
+  const std::string script = std::string() +
+      "-- redtrust: user=user1 cluster=my-cluster\n" +  // 1
+      "SET LOCAL SESSION AUTHORIZATION user3;\n" +       // 2: outside a transaction: no effect
+      copy +                                              // 3: user1
+      "BEGIN;\n" +                                       // 4
+      "SET LOCAL SESSION AUTHORIZATION user3;\n" +       // 5
+      copy +                                              // 6: user3
+      "COMMIT;\n" +                                      // 7
+      copy +                                              // 8: user1 again
+      "BEGIN;\n" +                                       // 9
+      "SET SESSION AUTHORIZATION user2;\n" +             // 10
+      copy +                                              // 11: user2
+      "ROLLBACK;\n" +                                    // 12: undoes the SET
+      copy +                                              // 13: user1
+      "START TRANSACTION;\n" +                           // 14
+      "SET SESSION AUTHORIZATION user2;\n" +             // 15
+      "END;\n" +                                         // 16: kept
+      copy;                                               // 17: user2
+  const std::string path = TempFile("log.sql", script);
+  RunResult r = Run({"replay", "--world", kGuideWorld, path, "--json"});
+  EXPECT_EQ(r.exit_code, 0) << r;
+  const std::vector<json> out = JsonLines(r.out);
+  ASSERT_EQ(out.size(), 6u) << r;
+  const std::vector<std::pair<int, std::string>> want = {
+      {3, "user1"}, {6, "user3"}, {8, "user1"}, {11, "user2"}, {13, "user1"}, {17, "user2"}};
+  for (size_t i = 0; i < want.size(); ++i) {
+    EXPECT_EQ(out[i]["id"], path + ":" + std::to_string(want[i].first));
+    EXPECT_EQ(out[i]["user"], want[i].second) << out[i].dump();
+  }
+}
+
+TEST_F(AuditSqlTest, SqlLogBadDirectiveIsAnErrorAndDropsTheUser) {
+  const std::string copy = kCopy + Role() + " DELIMITER '|';\n";
+  const std::string script = std::string() +
+      "-- redtrust: user=user1 cluster=my-cluster\n" +  // 1
+      copy +                                              // 2: user1
+      "-- redtrust: usr=user3\n" +                       // 3: typo: an error, no user after it
+      copy +                                              // 4: no session user
+      "-- redtrust: user= cluster=my-cluster\n" +        // 5: empty value
+      copy +                                              // 6: no session user
+      "-- notes: the `-- redtrust:` comments are directives\n" +  // 7: not a directive
+      "-- redtrust: user=user2 cluster=my-cluster\r\n" +  // 8: CRLF is fine
+      copy;                                               // 9: user2
+  const std::string path = TempFile("log.sql", script);
+  RunResult r = Run({"replay", "--world", kGuideWorld, path, "--json"});
+  EXPECT_EQ(r.exit_code, 2) << r;
+  const std::vector<json> out = JsonLines(r.out);
+  ASSERT_EQ(out.size(), 6u) << r;
+  EXPECT_EQ(out[0]["user"], "user1");
+  EXPECT_EQ(out[1]["id"], path + ":3");
+  EXPECT_THAT(out[1]["message"].get<std::string>(),
+              HasSubstr("bad `-- redtrust:` directive: `usr=user3` is not user=NAME or cluster=ID"));
+  EXPECT_EQ(out[2]["id"], path + ":4");
+  EXPECT_THAT(out[2]["message"].get<std::string>(), HasSubstr("no session user or cluster"));
+  EXPECT_EQ(out[3]["id"], path + ":5");
+  EXPECT_THAT(out[3]["message"].get<std::string>(), HasSubstr("`user=` is empty"));
+  EXPECT_EQ(out[4]["id"], path + ":6");
+  EXPECT_EQ(out[4]["decision"], "ERROR");
+  EXPECT_EQ(out[5]["id"], path + ":9");
+  EXPECT_EQ(out[5]["user"], "user2");
+  EXPECT_EQ(out[5]["decision"], "ALLOW") << out[5].dump();
+}
+
 TEST_F(AuditSqlTest, JsonLinesGrantWarnsOncePerRun) {
   const std::string log = Record("g1", std::string("GRANT SELECT ON venue TO user1; ") + kCopy +
                                            Role() + " DELIMITER '|'") +

@@ -107,6 +107,59 @@ ReplayRecord Decide(const sim::World& world, SqlCache& cache, const sim::ReplayO
   return ReplayRecord{std::move(id), std::move(user), std::move(cluster), std::move(result)};
 }
 
+// Who runs the statements of a script, as PostgreSQL (whose rules Redshift's SET SESSION
+// AUTHORIZATION page follows) tracks it. The `-- redtrust: user=` directive logs in: the
+// session user. SET SESSION AUTHORIZATION u switches the current user; DEFAULT and RESET SESSION
+// AUTHORIZATION switch back to the session user. SET LOCAL lasts until the end of the
+// transaction and, outside BEGIN ... COMMIT, has no effect. A SET inside a transaction that is
+// rolled back is undone.
+class ScriptSession {
+ public:
+  const std::string& user() const { return user_; }
+
+  void Login(const std::string& name) { session_user_ = user_ = kept_ = at_begin_ = name; }
+
+  void Set(const sim::SetSessionAuthorization& s) {
+    const std::string& to = s.is_default ? session_user_ : s.user;
+    if (s.local) {
+      if (in_transaction_) user_ = to;
+      return;
+    }
+    user_ = kept_ = to;
+  }
+
+  // BEGIN / START TRANSACTION, COMMIT / END, ROLLBACK / ABORT (not ROLLBACK TO SAVEPOINT).
+  void Transaction(const sim::ParsedStatement& s) {
+    const auto* other = std::get_if<sim::OtherStatement>(&s.statement);
+    if (!other) return;
+    const std::string& k = other->keyword;
+    if (k == "BEGIN" || k == "START") {
+      in_transaction_ = true;
+      at_begin_ = kept_;
+    } else if (k == "COMMIT" || k == "END") {
+      in_transaction_ = false;
+      user_ = kept_;
+    } else if ((k == "ROLLBACK" && !RollsBackToSavepoint(s.text)) || k == "ABORT") {
+      in_transaction_ = false;
+      user_ = kept_ = at_begin_;
+    }
+  }
+
+ private:
+  static bool RollsBackToSavepoint(std::string_view text) {
+    std::string lower;
+    for (char c : text) lower.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c);
+    return lower.find(" to ") != std::string::npos || lower.find("\tto ") != std::string::npos ||
+           lower.find("\nto ") != std::string::npos;
+  }
+
+  std::string session_user_;  // the directive's user
+  std::string user_;          // who runs the next statement
+  std::string kept_;          // the user once the transaction ends (SET, not SET LOCAL)
+  std::string at_begin_;      // kept_ at BEGIN, restored by ROLLBACK
+  bool in_transaction_ = false;
+};
+
 }  // namespace
 
 ReplayRecord ReplayJsonRecord(const sim::World& world, SqlCache& cache,
@@ -194,25 +247,52 @@ void ReplayScript(const sim::World& world, const std::string& path, const std::s
   struct Directive {
     uint64_t offset;
     std::string user, cluster;
+    uint64_t line = 0;
+    std::string problem;  // a key that is not user= / cluster=, or an empty value
   };
   std::vector<Directive> directives;
   size_t pos = 0;
-  while ((pos = text.find("-- redtrust:", pos)) != std::string::npos) {
-    size_t end = text.find('\n', pos);
-    std::string_view body(text.data() + pos + 12, (end == std::string::npos ? text.size() : end) - pos - 12);
-    Directive d{pos, "", ""};
-    size_t i = 0;
-    while (i < body.size()) {
-      while (i < body.size() && body[i] == ' ') ++i;
-      size_t j = body.find(' ', i);
-      std::string_view kv = body.substr(i, j == std::string_view::npos ? std::string_view::npos : j - i);
-      if (kv.rfind("user=", 0) == 0) d.user = std::string(kv.substr(5));
-      if (kv.rfind("cluster=", 0) == 0) d.cluster = std::string(kv.substr(8));
-      if (j == std::string_view::npos) break;
-      i = j + 1;
+  size_t counted = 0;  // newlines before `counted` are in `line`
+  uint64_t line = 1;
+  constexpr std::string_view kMarker = "-- redtrust:";
+  for (; (pos = text.find(kMarker, pos)) != std::string::npos; pos += kMarker.size()) {
+    // Only a comment that starts with `redtrust:`, not these words quoted in a longer comment.
+    const size_t newline = pos == 0 ? std::string::npos : text.rfind('\n', pos - 1);
+    const size_t line_start = newline == std::string::npos ? 0 : newline + 1;
+    if (std::string_view(text).substr(line_start, pos - line_start).find("--") !=
+        std::string_view::npos) {
+      continue;
     }
+    const size_t end = text.find('\n', pos);
+    std::string_view body(text.data() + pos + kMarker.size(),
+                          (end == std::string::npos ? text.size() : end) - pos - kMarker.size());
+    line += std::count(text.begin() + counted, text.begin() + pos, '\n');
+    counted = pos;
+    Directive d{pos, "", "", line, ""};
+    size_t i = 0;
+    bool any = false;
+    while (i < body.size() && d.problem.empty()) {
+      constexpr std::string_view kBlank = " \t\r";
+      i = body.find_first_not_of(kBlank, i);
+      if (i == std::string_view::npos) break;
+      size_t j = body.find_first_of(kBlank, i);
+      std::string_view kv = body.substr(i, j == std::string_view::npos ? std::string_view::npos : j - i);
+      any = true;
+      // A directive says who runs what follows: a typo must not leave the previous user on.
+      if (kv.rfind("user=", 0) == 0 && kv.size() > 5) {
+        d.user = std::string(kv.substr(5));
+      } else if (kv.rfind("cluster=", 0) == 0 && kv.size() > 8) {
+        d.cluster = std::string(kv.substr(8));
+      } else if (kv == "user=" || kv == "cluster=") {
+        d.problem = "`" + std::string(kv) + "` is empty";
+      } else {
+        d.problem = "`" + SanitizeForMessage(kv, 40) + "` is not user=NAME or cluster=ID";
+      }
+      if (j == std::string_view::npos) break;
+      i = j;
+    }
+    if (!any && d.problem.empty()) d.problem = "it names neither user=NAME nor cluster=ID";
     directives.push_back(d);
-    pos = end == std::string::npos ? text.size() : end;
   }
   sim::SqlScript script = sim::ParseSqlScript(text);
   // Merge statements and errors by position so records come out in script order.
@@ -228,18 +308,25 @@ void ReplayScript(const sim::World& world, const std::string& path, const std::s
   }
   std::stable_sort(items.begin(), items.end(),
                    [](const Item& a, const Item& b) { return a.offset < b.offset; });
-  // `session_user` is who the directives say logged in; `user` who runs the next statement:
-  // SET SESSION AUTHORIZATION changes it, RESET (or SET ... DEFAULT) returns it to the session
-  // user, as in PostgreSQL.
-  std::string session_user, user, cluster;
+  ScriptSession session;  // who runs the next statement (SET / RESET SESSION AUTHORIZATION)
+  std::string user, cluster;
   size_t next_directive = 0;
   bool warned = false;
   for (const Item& it : items) {
     while (next_directive < directives.size() && directives[next_directive].offset < it.offset) {
       const Directive& d = directives[next_directive++];
-      if (!d.user.empty()) session_user = user = d.user;
+      if (!d.problem.empty()) {
+        // Fail closed: until a good directive, statements have no session user or cluster.
+        const std::string id = path + ":" + std::to_string(d.line);
+        sink(ErrorRecord(id, "", "", id + ": bad `-- redtrust:` directive: " + d.problem));
+        session.Login("");
+        cluster.clear();
+        continue;
+      }
+      if (!d.user.empty()) session.Login(d.user);
       if (!d.cluster.empty()) cluster = d.cluster;
     }
+    user = session.user();
     if (it.error && !sim::IsRejectedCopyOrUnload(*it.error)) {
       SourcePos p = it.error->pos;
       sink(ErrorRecord(path + ":" + std::to_string(p.line), user, cluster,
@@ -249,9 +336,10 @@ void ReplayScript(const sim::World& world, const std::string& path, const std::s
     if (it.statement) {
       const sim::ParsedStatement& s = *it.statement;
       if (auto* sa = std::get_if<sim::SetSessionAuthorization>(&s.statement)) {
-        user = sa->is_default ? session_user : sa->user;
+        session.Set(*sa);
         continue;
       }
+      session.Transaction(s);
       if (!std::holds_alternative<sim::CopyStatement>(s.statement) &&
           !std::holds_alternative<sim::UnloadStatement>(s.statement)) {
         if (!warned && warn) {
@@ -284,6 +372,12 @@ void ReplayScript(const sim::World& world, const std::string& path, const std::s
     sink(ReplayRecord{id, user, cluster,
                       it.statement ? sim::ReplayStatement(world, *c, user, *it.statement, options)
                                    : sim::ReplayRejected(world, *c, user, *it.error, options)});
+  }
+  for (; next_directive < directives.size(); ++next_directive) {  // after the last statement
+    const Directive& d = directives[next_directive];
+    if (d.problem.empty()) continue;
+    const std::string id = path + ":" + std::to_string(d.line);
+    sink(ErrorRecord(id, "", "", id + ": bad `-- redtrust:` directive: " + d.problem));
   }
 }
 

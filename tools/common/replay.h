@@ -85,7 +85,9 @@ ReplayRecord ReplayJsonLine(const sim::World& world, SqlCache& cache,
 
 // A SQL script: `-- redtrust: user=NAME cluster=ID` comments set who logged in and where;
 // SET SESSION AUTHORIZATION u switches the user that runs the statements that follow, RESET
-// SESSION AUTHORIZATION (or SET ... DEFAULT) switches back to the directive's user. Each
+// SESSION AUTHORIZATION (or SET ... DEFAULT) switches back to the directive's user; SET LOCAL
+// lasts until the end of the transaction (none outside BEGIN ... COMMIT), and ROLLBACK undoes a
+// SET made inside the transaction. Each
 // COPY/UNLOAD (and each SQL error) is a record with id "SOURCE:LINE", handed to `sink` in script
 // order; a COPY/UNLOAD that Redshift refuses is a DENY at P1. `warn`, when given, receives the
 // first UnmodelledPrivilegeWarning of the script (once).

@@ -168,7 +168,7 @@ TEST(SqlAuditErrorKinds, EveryOptionRuleIsARedshiftRejection) {
 }
 
 TEST(SqlAuditErrorKinds, WhatRedtrustCannotReadIsASyntaxError) {
-  for (const std::string sql : {
+  for (const std::string& sql : {
            std::string("COPY t FROM 's3://b/p' IAM_ROLE ") + R() + " FORMATT CSV",
            std::string("COPYY t FROM 's3://b/p'"),
            std::string("COPY t FROM 's3://b/p' IAM_ROLE 'unterminated"),
@@ -185,7 +185,7 @@ TEST(SqlAuditErrorKinds, WhatRedtrustCannotReadIsASyntaxError) {
 TEST(SqlAuditErrorKinds, ASyntaxErrorAfterARejectionWins) {
   // Redshift parses the whole statement before it checks its options: the unreadable word
   // decides, not the space in the chain or the repeated option before it.
-  for (const std::string sql : {
+  for (const std::string& sql : {
            std::string("COPY t FROM 's3://b/p' IAM_ROLE 'a b' BOGUS CSV"),
            std::string("COPY t FROM 's3://b/p' IAM_ROLE ") + R() + " GZIP GZIP BOGUS",
            std::string("COPY t FROM '/local' IAM_ROLE ") + R() + " BOGUS",
@@ -240,6 +240,33 @@ TEST(SqlAuditErrorKinds, CheckRoleChainIsTheParsersRule) {
   p = CheckRoleChain("RedshiftRole", "IAM_ROLE", nullptr);
   ASSERT_TRUE(p);
   EXPECT_EQ(p->message, "IAM_ROLE is not an IAM role ARN: `RedshiftRole`");
+}
+
+}  // namespace
+}  // namespace redtrust::sim
+
+namespace redtrust::sim {
+namespace {
+
+TEST(SqlAuditSessionAuthorization, SetLocalParsesAndRoundTrips) {
+  for (const std::string sql : {"SET LOCAL SESSION AUTHORIZATION 'Bob'",
+                               "set local session authorization default",
+                               "RESET SESSION AUTHORIZATION", "SET SESSION AUTHORIZATION bob"}) {
+    const SqlScript s = ParseSqlScript(sql);
+    ASSERT_TRUE(s.ok()) << sql;
+    ASSERT_EQ(s.statements.size(), 1u);
+    const auto& a = std::get<SetSessionAuthorization>(s.statements[0].statement);
+    EXPECT_EQ(a.local, sql.find("LOCAL") != std::string::npos ||
+                           sql.find("local") != std::string::npos)
+        << sql;
+    const SqlScript again = ParseSqlScript(PrintStatement(s.statements[0].statement));
+    ASSERT_TRUE(again.ok()) << PrintStatement(s.statements[0].statement);
+    EXPECT_TRUE(again.statements[0].statement == s.statements[0].statement) << sql;
+  }
+  EXPECT_EQ(std::get<SetSessionAuthorization>(
+                ParseSqlScript("set local session authorization 'Bob'").statements[0].statement)
+                .user,
+            "Bob");
 }
 
 }  // namespace
