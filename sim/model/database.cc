@@ -254,9 +254,19 @@ class Database::Applier {
                 "roles and grants",
             pos, "put COPY and UNLOAD statements in the replay log");
   }
-  void On(const OtherStatement&) {
+  void On(const OtherStatement& s) {
     // CREATE TABLE, GRANT SELECT, ...: accepted and not interpreted (the reference's gate P3,
-    // table privileges, is out of this model).
+    // table privileges, is out of this model). A GRANT / REVOKE of such a privilege looks as if
+    // it mattered, so the first one of a world is reported (once: not one warning per grant).
+    if (s.keyword != "GRANT" && s.keyword != "REVOKE") return;
+    for (const WorldDiagnostic& d : *diags_) {
+      if (d.diagnostic.code == "db.privilege_not_modelled") return;
+    }
+    Warning("db.privilege_not_modelled",
+            s.keyword + " of a table or schema privilege is accepted but not modelled: redtrust "
+                        "does not check gate P3 (INSERT for COPY, SELECT for UNLOAD) and decides "
+                        "as if it were held; later such statements are not reported",
+            s.pos, "only GRANT / REVOKE ASSUMEROLE and GRANT / REVOKE ROLE change a replay");
   }
 
   void On(const CreateUser& s) {

@@ -124,12 +124,12 @@ class Replayer {
       raw = role_clause->raw;
     } else {
       raw = std::string(raw_override);
-      size_t start = 0;
-      while (true) {
-        size_t comma = raw.find(',', start);
-        chain.push_back(raw.substr(start, comma - start));
-        if (comma == std::string::npos) break;
-        start = comma + 1;
+      // The parser's chain rules, so that `can --role` words a bad chain as a replay of
+      // IAM_ROLE 'raw' does (sim/sql/parser.h).
+      if (std::optional<RoleChainProblem> p = CheckRoleChain(raw, "IAM_ROLE", &chain)) {
+        std::vector<std::string> details;
+        if (!p->hint.empty()) details.push_back(p->hint);
+        return Fail(Gate::kOptions, Err(p->message), p->message, std::move(details));
       }
     }
     // P2: IAM_ROLE default -> the cluster's default role (DG-AUTH, MG-DEFROLE).
@@ -695,6 +695,24 @@ ReplayResult ReplayStatement(const World& world, const Cluster& cluster, std::st
     rp.result().command = StatementKindName(statement.statement);
     rp.NotEvaluated(rp.result().command + " is not a COPY or UNLOAD statement");
   }
+  return std::move(rp.result());
+}
+
+ReplayResult ReplayRejected(const World& world, const Cluster& cluster, std::string_view user,
+                            const SqlError& error, const ReplayOptions& options) {
+  Replayer rp(world, cluster, user, options.trace);
+  rp.result().command = error.command;
+  if (!cluster.database.FindUser(user)) {
+    rp.NotEvaluated("user \"" + std::string(user) + "\" does not exist on cluster " + cluster.id);
+    return std::move(rp.result());
+  }
+  // Redshift checks a statement's options before it uses any role (reference §1 P1, §8 E11).
+  std::vector<std::string> details;
+  if (!error.hint.empty()) details.push_back(error.hint);
+  rp.Fail(Gate::kOptions, Err(error.message),
+          "Redshift rejects the " + error.command + " at " + std::to_string(error.pos.line) + ":" +
+              std::to_string(error.pos.column) + " of its SQL",
+          std::move(details));
   return std::move(rp.result());
 }
 

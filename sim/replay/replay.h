@@ -71,6 +71,13 @@ ReplayResult ReplayStatement(const World& world, const Cluster& cluster, std::st
                              const ParsedStatement& statement, int64_t now_micros,
                              const ReplayOptions& options = {});
 
+// A COPY / UNLOAD that Redshift itself refuses (IsRejectedCopyOrUnload(error): an option rule
+// such as IAM_ROLE with CREDENTIALS): DENY at gate P1 with `ERROR:  <error.message>`, as Redshift
+// prints it; the trace names the rule's position `line:column` in `where` (the record's SQL).
+// Not evaluated when the user does not exist, as for ReplayStatement.
+ReplayResult ReplayRejected(const World& world, const Cluster& cluster, std::string_view user,
+                            const SqlError& error, const ReplayOptions& options = {});
+
 // The full Redshift answer to "can USER use ROLE (or chain 'a,b') for CMD on CLUSTER" at
 // `now_micros`: gates P4-P7 of a statement that names the role (no S3 access is attempted).
 ReplayResult CanAssume(const World& world, const Cluster& cluster, std::string_view user,

@@ -63,6 +63,8 @@ class Lexer {
         BlockComment();
       } else if (c == '\'') {
         StringLiteral();
+      } else if ((c == 'e' || c == 'E') && next == '\'') {
+        EscapeStringLiteral();
       } else if (c == '"') {
         QuotedIdent();
       } else if (c == '$' && DollarTagLength() > 0) {
@@ -199,6 +201,167 @@ class Lexer {
       return;
     }
     Emit(TokenKind::kString, std::move(value), start);
+  }
+
+  // E'text' (PostgreSQL's escape string constant, which Redshift's front end inherits): '' and
+  // the C-like backslash escapes \b \f \n \r \t, \ooo (octal, 1-3 digits), \xhh (hex, 1-2
+  // digits), \uXXXX and \UXXXXXXXX (Unicode code points, a UTF-16 surrogate pair written as two
+  // \u escapes), and \c = c for any other character (\\ \' ...). The value must be valid UTF-8
+  // without NUL, as PostgreSQL requires of a server-encoded string.
+  void EscapeStringLiteral() {
+    const SourcePos start = Pos();
+    SourcePos bad;
+    bool has_bad = false;
+    std::string value;
+    std::string escape_error;  // the first bad \u escape
+    Advance(2);                // E'
+    auto hex = [](char h) {
+      return h >= '0' && h <= '9' ? h - '0' : h >= 'a' && h <= 'f' ? h - 'a' + 10
+                                          : h >= 'A' && h <= 'F' ? h - 'A' + 10
+                                                                 : -1;
+    };
+    // Reads `n` hex digits at i_ + `at`; false when they are not all there.
+    auto read_hex = [&](size_t at, size_t n, uint32_t* cp) {
+      if (i_ + at + n > t_.size()) return false;
+      *cp = 0;
+      for (size_t k = 0; k < n; ++k) {
+        const int d = hex(t_[i_ + at + k]);
+        if (d < 0) return false;
+        *cp = (*cp << 4) | static_cast<uint32_t>(d);
+      }
+      return true;
+    };
+    while (true) {
+      if (i_ >= t_.size()) {
+        Emit(TokenKind::kError, "unterminated quoted string at or near " + Near(start), start);
+        return;
+      }
+      const char c = t_[i_];
+      if (c == '\'') {
+        if (i_ + 1 < t_.size() && t_[i_ + 1] == '\'') {
+          value.push_back('\'');
+          Advance(2);
+          continue;
+        }
+        Advance(1);
+        break;
+      }
+      if (c != '\\' || i_ + 1 >= t_.size()) {
+        BodyChar(&value, &bad, &has_bad);
+        continue;
+      }
+      const char e = t_[i_ + 1];
+      if (e >= '0' && e <= '7') {
+        unsigned v = 0;
+        size_t n = 1;
+        while (n <= 3 && i_ + n < t_.size() && t_[i_ + n] >= '0' && t_[i_ + n] <= '7') {
+          v = v * 8 + static_cast<unsigned>(t_[i_ + n] - '0');
+          ++n;
+        }
+        value.push_back(static_cast<char>(v & 0xFF));  // PostgreSQL keeps the low byte
+        Advance(n);
+      } else if (e == 'x' && i_ + 2 < t_.size() && hex(t_[i_ + 2]) >= 0) {
+        unsigned v = static_cast<unsigned>(hex(t_[i_ + 2]));
+        size_t n = 3;
+        if (i_ + 3 < t_.size() && hex(t_[i_ + 3]) >= 0) {
+          v = v * 16 + static_cast<unsigned>(hex(t_[i_ + 3]));
+          n = 4;
+        }
+        value.push_back(static_cast<char>(v));
+        Advance(n);
+      } else if (e == 'u' || e == 'U') {
+        const size_t digits = e == 'u' ? 4 : 8;
+        uint32_t cp = 0;
+        if (!read_hex(2, digits, &cp)) {
+          // PostgreSQL's wording (scan.l, xeunicodefail).
+          if (escape_error.empty()) {
+            escape_error = "invalid Unicode escape at or near " + Near(Pos());
+            bad = Pos();
+          }
+          Advance(2);
+          continue;
+        }
+        size_t used = 2 + digits;
+        if (cp >= 0xD800 && cp <= 0xDBFF) {  // high surrogate: a \uDC00-\uDFFF must follow
+          uint32_t low = 0;
+          if (i_ + used + 1 < t_.size() && t_[i_ + used] == '\\' && t_[i_ + used + 1] == 'u' &&
+              read_hex(used + 2, 4, &low) && low >= 0xDC00 && low <= 0xDFFF) {
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+            used += 6;
+          } else {
+            cp = 0xD800;  // a lone surrogate: reported below
+          }
+        }
+        if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+          if (escape_error.empty()) {
+            // PostgreSQL's wording (scan.l: "invalid Unicode escape value" / "invalid Unicode
+            // surrogate pair").
+            escape_error = cp >= 0xD800 && cp <= 0xDFFF
+                               ? "invalid Unicode surrogate pair at or near " + Near(Pos())
+                               : "invalid Unicode escape value at or near " + Near(Pos());
+            bad = Pos();
+          }
+          Advance(used);
+          continue;
+        }
+        AppendUtf8(cp, &value);
+        Advance(used);
+      } else {
+        const char* simple = nullptr;
+        switch (e) {
+          case 'b': simple = "\b"; break;
+          case 'f': simple = "\f"; break;
+          case 'n': simple = "\n"; break;
+          case 'r': simple = "\r"; break;
+          case 't': simple = "\t"; break;
+          default: break;
+        }
+        if (simple != nullptr) {
+          value += simple;
+          Advance(2);
+        } else {
+          // \c is c (\\, \', \" ...); c may be a multi-byte character.
+          Advance(1);
+          BodyChar(&value, &bad, &has_bad);
+        }
+      }
+    }
+    if (!escape_error.empty()) {
+      Emit(TokenKind::kError, std::move(escape_error), bad);
+      return;
+    }
+    if (has_bad) {
+      ReportBadByte(bad);
+      return;
+    }
+    // Octal and hex escapes make raw bytes: the result must still be UTF-8, without NUL.
+    for (size_t k = 0; k < value.size();) {
+      const size_t n = Utf8Len(value, k);
+      if (n == 0 || value[k] == '\0') {
+        Emit(TokenKind::kError, BadByteMessage(static_cast<unsigned char>(value[k])), start);
+        return;
+      }
+      k += n;
+    }
+    Emit(TokenKind::kString, std::move(value), start);
+  }
+
+  static void AppendUtf8(uint32_t cp, std::string* out) {
+    if (cp < 0x80) {
+      out->push_back(static_cast<char>(cp));
+    } else if (cp < 0x800) {
+      out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
+      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else if (cp < 0x10000) {
+      out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
+      out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else {
+      out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
+      out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+      out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    }
   }
 
   void QuotedIdent() {

@@ -5,8 +5,10 @@
 // `/* */` block comments are skipped; unquoted words fold ASCII letters to lower case;
 // "quoted identifiers" keep their case ("" is an embedded quote); 'literals' take '' and the
 // backslash escapes \' and \\ (reference §2.5; any other backslash pair is kept as written, so
-// DELIMITER '\t' and NULL AS '\N' reach COPY unchanged); $$dollar$$ / $tag$quoted$tag$ strings
-// are literals without escapes. Every other character is a one-byte punctuation token.
+// DELIMITER '\t' and NULL AS '\N' reach COPY unchanged); E'escape strings' take '' and every
+// PostgreSQL backslash escape (\n \t \b \f \r, \ooo octal, \xhh hex, \uXXXX, \UXXXXXXXX, \c = c)
+// and must decode to UTF-8 without NUL; $$dollar$$ / $tag$quoted$tag$ strings are literals
+// without escapes. Every other character is a one-byte punctuation token.
 //
 // Lexical problems do not stop the scan: they become kError tokens (message in `text`), with
 // PostgreSQL's wording. Never throws. Cost: linear in the text.
@@ -26,7 +28,7 @@ namespace redtrust::sim {
 enum class TokenKind {
   kWord,         // unquoted identifier or keyword; text folded to lower case
   kQuotedIdent,  // "Name"; text unescaped, case kept
-  kString,       // 'literal' or $$literal$$; text unescaped
+  kString,       // 'literal', E'literal' or $$literal$$; text unescaped
   kNumber,       // 12, 1.5, .5, 1e3; text as written
   kPunct,        // one byte: ( ) , ; . = * : and anything else that is not part of a token
   kError,        // lexical error; text is the message

@@ -10,6 +10,11 @@
 //                        options" (Redshift's front end is PostgreSQL's)
 //   Proposed (E11 etc.): every option-combination and role-chain message; each is marked
 //                        "Proposed" where it is built.
+//
+// Two kinds of error (parser.h, SqlErrorKind): SyntaxError() for what redtrust cannot read,
+// Reject() for a statement that reads but that Redshift refuses (option rules). A rejection
+// found while the statement is still being read is recorded and reading goes on, so that a
+// later syntax error still wins (Redshift parses the whole statement before it checks options).
 #include "sim/sql/parser.h"
 
 #include <charconv>
@@ -22,10 +27,6 @@
 
 namespace redtrust::sim {
 namespace {
-
-// The grammar's ceiling on a chain: the world option maxChain (range 1..50, default 10: DG-CES,
-// DG-SPIAM, open item 10) decides at replay time, so a world can model a longer limit.
-constexpr size_t kMaxChainRoles = 50;
 
 // Verbatim from the 2025 engine (reference §8 E3, GH-rw).
 constexpr std::string_view kInvalidCredentials =
@@ -191,6 +192,29 @@ bool IsKnownCommand(std::string_view w) {
   return false;
 }
 
+// arn:<partition>:iam::<account digits>:role/<optional path/>name, IAM's character set.
+// The account is only required to be digits, not exactly 12: the Redshift developer guide's
+// own examples use the 13-digit 0123456789012, and a wrong account is the replay's business
+// (the role is then simply not found), not a rejection.
+bool IsRoleArn(std::string_view s) {
+  const std::optional<ArnParts> p = SplitArn(s);
+  if (!p || !IsKnownPartition(p->partition) || p->service != "iam" || !p->region.empty() ||
+      p->account.empty() || p->account.find_first_not_of("0123456789") != std::string_view::npos) {
+    return false;
+  }
+  constexpr std::string_view kPrefix = "role/";
+  if (p->resource.substr(0, kPrefix.size()) != kPrefix) return false;
+  const std::string_view rest = p->resource.substr(kPrefix.size());
+  if (rest.empty() || rest.back() == '/') return false;
+  for (char c : rest) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '+' || c == '=' || c == ',' || c == '.' || c == '@' || c == '_' ||
+                    c == '-' || c == '/';
+    if (!ok) return false;
+  }
+  return true;
+}
+
 // ---------------------------------------------------------------------------------------------
 
 class StatementParser {
@@ -201,15 +225,15 @@ class StatementParser {
 
   std::optional<SqlStatement> Parse() {
     SqlStatement out;
-    if (!ParseStatement(&out)) return std::nullopt;
-    if (!AtEnd()) {
-      SyntaxError(Peek());
-      return std::nullopt;
-    }
+    bool ok = ParseStatement(&out);
+    if (ok && !failed_ && !AtEnd()) ok = SyntaxError(Peek());
+    if (!ok && !failed_ && !rejected_) Error("syntax error", Peek().pos);  // not reached
+    if (failed_ || rejected_) return std::nullopt;
     return out;
   }
 
-  const SqlError& error() const { return error_; }
+  // The statement's error: a syntax error when there is one, else the first rejection.
+  const SqlError& error() const { return failed_ ? error_ : rejection_; }
 
  private:
   // ----- token access -----------------------------------------------------------------------
@@ -232,6 +256,7 @@ class StatementParser {
   }
 
   // ----- errors -------------------------------------------------------------------------------
+  // A syntax (or lexical) error: the statement cannot be read. Stops the statement.
   bool Error(std::string message, const SourcePos& pos, std::string hint = "") {
     if (!failed_) {
       failed_ = true;
@@ -240,6 +265,29 @@ class StatementParser {
       error_.hint = std::move(hint);
     }
     return false;
+  }
+
+  // Redshift refuses a statement that reads (an option rule): SqlErrorKind::kRejected. The first
+  // rejection is kept. While the statement is still being read (reading_), returns true so that
+  // the caller reads on (a later syntax error takes precedence); once every token has been read,
+  // returns false, which ends the statement.
+  bool Reject(std::string message, const SourcePos& pos, std::string hint = "") {
+    if (!rejected_) {
+      rejected_ = true;
+      rejection_.message = std::move(message);
+      rejection_.pos = pos;
+      rejection_.hint = std::move(hint);
+      rejection_.kind = SqlErrorKind::kRejected;
+      rejection_.command = command_;
+    }
+    return reading_;
+  }
+
+  // Called once the option list of a COPY / UNLOAD has been read to the end of the statement:
+  // from here on a rejection ends it. False when a rejection is already pending.
+  bool DoneReading() {
+    reading_ = false;
+    return !rejected_;
   }
 
   // PostgreSQL's wording: `syntax error at or near "tok"` / `syntax error at end of input`.
@@ -273,8 +321,8 @@ class StatementParser {
   bool Conflict(const std::string& a, const SourcePos& pa, const std::string& b,
                 const SourcePos& pb) {
     // Proposed (reference §8 E11): "<X> cannot be used with <Y>".
-    if (Before(pa, pb)) return Error(b + " cannot be used with " + a, pb);
-    return Error(a + " cannot be used with " + b, pa);
+    if (Before(pa, pb)) return Reject(b + " cannot be used with " + a, pb);
+    return Reject(a + " cannot be used with " + b, pa);
   }
 
   // ----- names --------------------------------------------------------------------------------
@@ -333,8 +381,17 @@ class StatementParser {
     const std::string& w = first.text;
     if (k == 0) {
       const Token& second = Peek(1);
-      if (w == "copy" && !second.IsWord("job")) return ParseCopy(out);
-      if (w == "unload") return ParseUnload(out);
+      if (w == "copy" && !second.IsWord("job")) {
+        command_ = "COPY";
+        return ParseCopy(out);
+      }
+      if (w == "unload") {
+        command_ = "UNLOAD";
+        return ParseUnload(out);
+      }
+      if ((w == "create" || w == "alter") && second.IsWord("user")) {
+        command_ = w == "create" ? "CREATE USER" : "ALTER USER";
+      }
       if (w == "create" && second.IsWord("user")) return ParseCreateUser(out);
       if (w == "create" && second.IsWord("group")) return ParseCreateGroup(out);
       if (w == "create" && second.IsWord("role")) return ParseCreateRole(out);
@@ -349,6 +406,8 @@ class StatementParser {
         return ParseRevokeRole(out);
       }
       if ((w == "set" && second.IsWord("session") && Peek(2).IsWord("authorization")) ||
+          (w == "set" && second.IsWord("local") && Peek(2).IsWord("session") &&
+           Peek(3).IsWord("authorization")) ||
           (w == "reset" && second.IsWord("session") && Peek(2).IsWord("authorization"))) {
         return ParseSessionAuthorization(out);
       }
@@ -411,7 +470,7 @@ class StatementParser {
                                           (name == "TOKEN" || name == "SESSION_TOKEN"));
       if (same) {
         // PostgreSQL's wording for a repeated option.
-        return Error("conflicting or redundant options", pos, name + " is given more than once");
+        return Reject("conflicting or redundant options", pos, name + " is given more than once");
       }
       if (group(other) != group(name)) return Conflict(other, other_pos, name, pos);
     }
@@ -496,10 +555,10 @@ class StatementParser {
       // Proposed (E11): DG-AUTH requires both keys; SESSION_TOKEN needs both.
       if (!a->key_id) {
         const KeyPart& p = a->secret ? *a->secret : *a->token;
-        return Error(p.keyword + " requires ACCESS_KEY_ID", p.pos);
+        return Reject(p.keyword + " requires ACCESS_KEY_ID", p.pos);
       }
       if (!a->secret) {
-        return Error("ACCESS_KEY_ID requires SECRET_ACCESS_KEY", a->key_id->pos);
+        return Reject("ACCESS_KEY_ID requires SECRET_ACCESS_KEY", a->key_id->pos);
       }
       AccessKeys k;
       k.access_key_id = std::move(a->key_id->value);
@@ -510,7 +569,7 @@ class StatementParser {
       return true;
     }
     // Proposed: authorization is a required element of COPY and UNLOAD (DG-COPY, DG-UNLOAD).
-    return Error(command +
+    return Reject(command +
                      " requires authorization: IAM_ROLE, CREDENTIALS, or ACCESS_KEY_ID and "
                      "SECRET_ACCESS_KEY",
                  stmt_pos);
@@ -530,75 +589,13 @@ class StatementParser {
     return p;
   }
 
-  // Role chain rules (reference §2.1): one literal, comma-separated role ARNs, no spaces, at
-  // most 10. `label` names the clause in messages ("IAM_ROLE" or "aws_iam_role").
+  // Role chain rules (RoleChainProblem) on a literal's value; `value_base` is where `raw`
+  // starts inside the literal's value (aws_iam_role= inside CREDENTIALS).
   bool CheckChain(std::string_view raw, const Token& lit, std::string_view label,
                   std::vector<std::string>* chain, size_t value_base = 0) {
-    const size_t space = raw.find_first_of(" \t\r\n\f\v");
-    if (space != std::string_view::npos) {
-      // Proposed (E11): MG-AUTH "must not contain spaces".
-      return Error(std::string(label) +
-                       " must not contain spaces; write a role chain as 'arn1,arn2' with no "
-                       "space after the comma",
-                   PosInLiteral(lit, value_base + space));
-    }
-    std::vector<std::string> parts;
-    std::vector<size_t> starts;
-    size_t b = 0;
-    while (true) {
-      const size_t comma = raw.find(',', b);
-      const size_t e = comma == std::string_view::npos ? raw.size() : comma;
-      parts.emplace_back(raw.substr(b, e - b));
-      starts.push_back(b);
-      if (comma == std::string_view::npos) break;
-      b = comma + 1;
-    }
-    if (parts.size() > kMaxChainRoles) {
-      // Proposed (E11). The usual limit of 10 is the world's maxChain, checked by the replay.
-      return Error(std::string(label) + " names " + std::to_string(parts.size()) +
-                       " roles; a role chain can have at most " + std::to_string(kMaxChainRoles),
-                   PosInLiteral(lit, value_base + starts[kMaxChainRoles]));
-    }
-    for (size_t k = 0; k < parts.size(); ++k) {
-      if (!IsRoleArn(parts[k])) {
-        // Proposed (E11).
-        std::string what = parts.size() == 1 ? std::string(label)
-                                             : "role " + std::to_string(k + 1) + " of the " +
-                                                   std::string(label) + " chain";
-        const std::string shown =
-            parts[k].empty() ? "(empty)" : "`" + SnippetForMessage(parts[k], 100) + "`";
-        std::string hint = "expected arn:aws:iam::<account-id>:role/<role-name>";
-        if (parts.size() == 1 && Upper(parts[k]) == "DEFAULT") {
-          hint = "write IAM_ROLE default without quotes to use the cluster's default role";
-        }
-        return Error(what + " is not an IAM role ARN: " + shown,
-                     PosInLiteral(lit, value_base + starts[k]), std::move(hint));
-      }
-    }
-    *chain = std::move(parts);
-    return true;
-  }
-
-  // arn:<partition>:iam::<account digits>:role/<optional path/>name, IAM's character set.
-  // The account is only required to be digits, not exactly 12: the Redshift developer guide's
-  // own examples use the 13-digit 0123456789012, and a wrong account is the replay's business
-  // (the role is then simply not found), not a syntax error.
-  static bool IsRoleArn(std::string_view s) {
-    const std::optional<ArnParts> p = SplitArn(s);
-    if (!p || !IsKnownPartition(p->partition) || p->service != "iam" || !p->region.empty() ||
-        p->account.empty() ||
-        p->account.find_first_not_of("0123456789") != std::string_view::npos) {
-      return false;
-    }
-    constexpr std::string_view kPrefix = "role/";
-    if (p->resource.substr(0, kPrefix.size()) != kPrefix) return false;
-    const std::string_view rest = p->resource.substr(kPrefix.size());
-    if (rest.empty() || rest.back() == '/') return false;
-    for (char c : rest) {
-      const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                      c == '+' || c == '=' || c == ',' || c == '.' || c == '@' || c == '_' ||
-                      c == '-' || c == '/';
-      if (!ok) return false;
+    if (std::optional<RoleChainProblem> p = CheckRoleChain(raw, label, chain)) {
+      return Reject(std::move(p->message), PosInLiteral(lit, value_base + p->offset),
+                    std::move(p->hint));
     }
     return true;
   }
@@ -608,7 +605,7 @@ class StatementParser {
   bool ParseCredentialsString(const Token& lit, Credentials* c) {
     const std::string_view raw = lit.text;
     if (raw.find_first_of(" \t\r\n\f\v") != std::string_view::npos) {
-      return Error(std::string(kInvalidCredentials), lit.pos);
+      return Reject(std::string(kInvalidCredentials), lit.pos);
     }
     std::optional<std::string> role, key_id, secret, token, msk;
     size_t role_at = 0;
@@ -619,7 +616,7 @@ class StatementParser {
       const std::string_view pair = raw.substr(b, e - b);
       const size_t eq = pair.find('=');
       if (eq == std::string_view::npos || eq == 0 || eq + 1 == pair.size()) {
-        return Error(std::string(kInvalidCredentials), lit.pos);
+        return Reject(std::string(kInvalidCredentials), lit.pos);
       }
       const std::string_view key = pair.substr(0, eq);
       std::string value(pair.substr(eq + 1));
@@ -637,14 +634,14 @@ class StatementParser {
         slot = &msk;
       }
       if (slot == nullptr || slot->has_value()) {
-        return Error(std::string(kInvalidCredentials), lit.pos);
+        return Reject(std::string(kInvalidCredentials), lit.pos);
       }
       *slot = std::move(value);
       b = e + 1;  // a single trailing ';' is tolerated
     }
     const bool role_shape = role && !key_id && !secret && !token;
     const bool key_shape = !role && key_id && secret;
-    if (!role_shape && !key_shape) return Error(std::string(kInvalidCredentials), lit.pos);
+    if (!role_shape && !key_shape) return Reject(std::string(kInvalidCredentials), lit.pos);
     if (role) {
       IamRole r;
       r.raw = *role;
@@ -827,7 +824,7 @@ class StatementParser {
         if (a != b) return Conflict(a, prev.pos, b, o.pos);
       }
       if (prev.name == o.name || (IsFormatFamily(o) && IsFormatFamily(prev))) {
-        return Error("conflicting or redundant options", o.pos,
+        return Reject("conflicting or redundant options", o.pos,
                      Display(o) + " is given more than once");
       }
     }
@@ -885,7 +882,7 @@ class StatementParser {
     } else {
       // Proposed. (Wording modelled on the "LOAD source is not supported" error users report
       // for local paths; not confirmed by the reference.)
-      return Error(
+      Reject(
           "LOAD source is not supported: FROM must name an Amazon S3 path "
           "('s3://...'), a DynamoDB table ('dynamodb://...') or an Amazon EMR cluster "
           "('emr://...')",
@@ -893,6 +890,7 @@ class StatementParser {
     }
     AuthParts auth;
     if (!ParseOptionList(kCopyOptions, /*is_copy=*/true, &auth, &s.options)) return false;
+    if (!DoneReading()) return false;
     if (!FinishAuth(&auth, "COPY", s.pos, &s.authorization)) return false;
 
     // Derived summary.
@@ -922,7 +920,7 @@ class StatementParser {
         int64_t v = 0;
         if (!ParseInt(o.args[0].text, &v) || v <= 0) {
           // Proposed.
-          return Error("READRATIO must be a positive whole number (a percentage)", o.args[0].pos);
+          return Reject("READRATIO must be a positive whole number (a percentage)", o.args[0].pos);
         }
         s.readratio = v;
       }
@@ -942,14 +940,14 @@ class StatementParser {
     // Source rules (DG-S3SRC, DG-DDB, DG-EMR, DG-SSH). All proposed wording.
     if (const Option* ssh = Find(s->options, "SSH")) {
       if (s->source != CopySource::kS3) {
-        return Error("SSH requires FROM to name an SSH manifest in Amazon S3 ('s3://...')",
+        return Reject("SSH requires FROM to name an SSH manifest in Amazon S3 ('s3://...')",
                      ssh->pos);
       }
       s->source = CopySource::kSshManifest;
     }
     if (s->source == CopySource::kS3 || s->source == CopySource::kSshManifest) {
       if (const Option* rr = Find(s->options, "READRATIO")) {
-        return Error("READRATIO is only supported for COPY from Amazon DynamoDB", rr->pos);
+        return Reject("READRATIO is only supported for COPY from Amazon DynamoDB", rr->pos);
       }
     } else {
       const bool ddb = s->source == CopySource::kDynamoDb;
@@ -958,18 +956,18 @@ class StatementParser {
         const bool bad = o.name == "MANIFEST" || o.name == "ENCRYPTED" ||
                          o.name == "MASTER_SYMMETRIC_KEY" || (ddb && IsFormatFamily(o)) ||
                          (!ddb && (o.name == "REGION" || o.name == "READRATIO"));
-        if (bad) return Error(Display(o) + " is not supported for COPY from " + where, o.pos);
+        if (bad) return Reject(Display(o) + " is not supported for COPY from " + where, o.pos);
       }
       if (ddb && !s->readratio) {
-        return Error("COPY from Amazon DynamoDB requires READRATIO", s->from_pos);
+        return Reject("COPY from Amazon DynamoDB requires READRATIO", s->from_pos);
       }
     }
 
     // Client-side encryption (DG-S3SRC, §2.4). Proposed wording.
-    if (msk && !encrypted) return Error("MASTER_SYMMETRIC_KEY requires ENCRYPTED", msk->pos);
+    if (msk && !encrypted) return Reject("MASTER_SYMMETRIC_KEY requires ENCRYPTED", msk->pos);
     if (msk && creds) return Conflict("CREDENTIALS", creds->pos, "MASTER_SYMMETRIC_KEY", msk->pos);
     if (encrypted && !msk && !(creds && creds->master_symmetric_key)) {
-      return Error("ENCRYPTED requires MASTER_SYMMETRIC_KEY or master_symmetric_key in CREDENTIALS",
+      return Reject("ENCRYPTED requires MASTER_SYMMETRIC_KEY or master_symmetric_key in CREDENTIALS",
                    encrypted->pos);
     }
 
@@ -977,7 +975,7 @@ class StatementParser {
     if (s->format == DataFormat::kParquet || s->format == DataFormat::kOrc) {
       const Option* fmt = Find(s->options, "FORMAT");
       if (IsKeyBased(auth)) {
-        return Error(std::string(kColumnarNeedsRole),
+        return Reject(std::string(kColumnarNeedsRole),
                      Before(auth_pos, fmt->pos) ? fmt->pos : auth_pos);
       }
       if (const Option* region = Find(s->options, "REGION")) {
@@ -999,10 +997,11 @@ class StatementParser {
     if (!ExpectString(&s.to, &s.to_pos, "a quoted Amazon S3 path ('s3://...')")) return false;
     if (!s.to.starts_with("s3://")) {
       // Proposed.
-      return Error("UNLOAD destination must be an Amazon S3 path ('s3://bucket/prefix')", s.to_pos);
+      Reject("UNLOAD destination must be an Amazon S3 path ('s3://bucket/prefix')", s.to_pos);
     }
     AuthParts auth;
     if (!ParseOptionList(kUnloadOptions, /*is_copy=*/false, &auth, &s.options)) return false;
+    if (!DoneReading()) return false;
     if (!FinishAuth(&auth, "UNLOAD", s.pos, &s.authorization)) return false;
 
     for (const Option& o : s.options) {
@@ -1049,8 +1048,8 @@ class StatementParser {
     const Option* kms = Find(s.options, "KMS_KEY_ID");
     const Option* msk = Find(s.options, "MASTER_SYMMETRIC_KEY");
     const Option* encrypted = Find(s.options, "ENCRYPTED");
-    if (kms && !encrypted) return Error("KMS_KEY_ID requires ENCRYPTED", kms->pos);
-    if (msk && !encrypted) return Error("MASTER_SYMMETRIC_KEY requires ENCRYPTED", msk->pos);
+    if (kms && !encrypted) return Reject("KMS_KEY_ID requires ENCRYPTED", kms->pos);
+    if (msk && !encrypted) return Reject("MASTER_SYMMETRIC_KEY requires ENCRYPTED", msk->pos);
     if (kms && creds) return Conflict("CREDENTIALS", creds->pos, "KMS_KEY_ID", kms->pos);
     if (msk && creds) return Conflict("CREDENTIALS", creds->pos, "MASTER_SYMMETRIC_KEY", msk->pos);
     // Inferred (not stated as a rule by the reference): one key per file.
@@ -1064,7 +1063,7 @@ class StatementParser {
       }
     }
     if (s.format == DataFormat::kParquet && encrypted && !s.encrypted_auto && !kms) {
-      return Error(
+      return Reject(
           "ENCRYPTED with FORMAT AS PARQUET requires KMS_KEY_ID (Parquet files can "
           "only be encrypted with SSE-KMS)",
           encrypted->pos);
@@ -1081,7 +1080,7 @@ class StatementParser {
   // Redundant option in CREATE/ALTER USER: PostgreSQL's wording.
   bool Redundant(bool already, const SourcePos& pos, std::string_view what) {
     if (already) {
-      return Error("conflicting or redundant options", pos,
+      return Reject("conflicting or redundant options", pos,
                    std::string(what) + " is given more than once");
     }
     return true;
@@ -1228,8 +1227,8 @@ class StatementParser {
       if (!ParseUserOption(&u, &matched)) return false;
       if (!matched) return SyntaxError(Peek(), "expected an ALTER USER option");
       if (u.reset_session_timeout && u.session_timeout) {
-        return Error("conflicting or redundant options", toks_[i_ - 1].pos,
-                     "SESSION TIMEOUT is given more than once");
+        Reject("conflicting or redundant options", toks_[i_ - 1].pos,
+               "SESSION TIMEOUT is given more than once");
       }
       any = true;
     }
@@ -1415,11 +1414,12 @@ class StatementParser {
     return true;
   }
 
-  // SET SESSION AUTHORIZATION { 'user' | user | DEFAULT }; RESET SESSION AUTHORIZATION.
+  // SET [LOCAL] SESSION AUTHORIZATION { 'user' | user | DEFAULT }; RESET SESSION AUTHORIZATION.
   bool ParseSessionAuthorization(SqlStatement* out) {
     SetSessionAuthorization s;
     s.pos = Peek().pos;
     const bool reset = Next().IsWord("reset");
+    s.local = AcceptWord("local");
     i_ += 2;  // SESSION AUTHORIZATION
     if (reset || AcceptWord("default")) {
       s.is_default = true;
@@ -1438,6 +1438,10 @@ class StatementParser {
   size_t end_;
   bool failed_ = false;
   SqlError error_;
+  bool reading_ = true;    // see Reject()
+  bool rejected_ = false;
+  SqlError rejection_;
+  std::string command_;    // StatementKindName of the statement being parsed, for rejections
 };
 
 }  // namespace
@@ -1467,6 +1471,52 @@ SqlScript ParseSqlScript(std::string_view text) {
     i = j;
   }
   return script;
+}
+
+std::optional<RoleChainProblem> CheckRoleChain(std::string_view raw, std::string_view label,
+                                               std::vector<std::string>* chain) {
+  const size_t space = raw.find_first_of(" \t\r\n\f\v");
+  if (space != std::string_view::npos) {
+    // Proposed (E11): MG-AUTH "must not contain spaces".
+    return RoleChainProblem{std::string(label) +
+                                " must not contain spaces; write a role chain as 'arn1,arn2' "
+                                "with no space after the comma",
+                            "", space};
+  }
+  std::vector<std::string> parts;
+  std::vector<size_t> starts;
+  size_t b = 0;
+  while (true) {
+    const size_t comma = raw.find(',', b);
+    const size_t e = comma == std::string_view::npos ? raw.size() : comma;
+    parts.emplace_back(raw.substr(b, e - b));
+    starts.push_back(b);
+    if (comma == std::string_view::npos) break;
+    b = comma + 1;
+  }
+  // No length limit here: the chain's length is the world's maxChain, checked at gate P1.
+  for (size_t k = 0; k < parts.size(); ++k) {
+    if (!IsRoleArn(parts[k])) {
+      // Proposed (E11).
+      std::string what = parts.size() == 1 ? std::string(label)
+                                           : "role " + std::to_string(k + 1) + " of the " +
+                                                 std::string(label) + " chain";
+      const std::string shown =
+          parts[k].empty() ? "(empty)" : "`" + SnippetForMessage(parts[k], 100) + "`";
+      std::string hint = "expected arn:aws:iam::<account-id>:role/<role-name>";
+      if (parts.size() == 1 && Upper(parts[k]) == "DEFAULT") {
+        hint = "write IAM_ROLE default without quotes to use the cluster's default role";
+      }
+      return RoleChainProblem{what + " is not an IAM role ARN: " + shown, std::move(hint),
+                              starts[k]};
+    }
+  }
+  if (chain != nullptr) *chain = std::move(parts);
+  return std::nullopt;
+}
+
+bool IsRejectedCopyOrUnload(const SqlError& e) {
+  return e.kind == SqlErrorKind::kRejected && (e.command == "COPY" || e.command == "UNLOAD");
 }
 
 std::string FormatSqlError(const SqlError& e) {

@@ -236,7 +236,8 @@ std::string Print(const GrantAssumeRole& g) {
 }
 
 std::string Print(const SetSessionAuthorization& s) {
-  return "SET SESSION AUTHORIZATION " + (s.is_default ? std::string("DEFAULT") : Literal(s.user));
+  return std::string(s.local ? "SET LOCAL" : "SET") + " SESSION AUTHORIZATION " +
+         (s.is_default ? std::string("DEFAULT") : Literal(s.user));
 }
 
 std::string Print(const OtherStatement& o) { return o.keyword; }

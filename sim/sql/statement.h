@@ -305,11 +305,12 @@ struct GrantAssumeRole {
   friend bool operator==(const GrantAssumeRole&, const GrantAssumeRole&) = default;
 };
 
-// SET SESSION AUTHORIZATION 'user' | user | DEFAULT, and RESET SESSION AUTHORIZATION (default).
-// Lets a script switch the user that later COPY / UNLOAD statements run as.
+// SET [LOCAL] SESSION AUTHORIZATION 'user' | user | DEFAULT, and RESET SESSION AUTHORIZATION
+// (default). Lets a script switch the user that later COPY / UNLOAD statements run as.
 struct SetSessionAuthorization {
   std::string user;  // "" when is_default
   bool is_default = false;
+  bool local = false;  // SET LOCAL: for the current transaction only
   SqlPos pos;
   friend bool operator==(const SetSessionAuthorization&, const SetSessionAuthorization&) = default;
 };

@@ -55,6 +55,8 @@ inline void CheckSqlInput(std::string_view text) {
     CheckSqlPos(e.pos, text, "error");
     REDTRUST_FUZZ_CHECK(e.pos.offset >= last, "errors out of source order");
     last = e.pos.offset;
+    REDTRUST_FUZZ_CHECK((e.kind == sim::SqlErrorKind::kRejected) == !e.command.empty(),
+                        "a rejection names its command, a syntax error none");
     (void)sim::FormatSqlError(e);
   }
 
@@ -64,13 +66,15 @@ inline void CheckSqlInput(std::string_view text) {
     if (const auto* copy = std::get_if<sim::CopyStatement>(&st.statement)) {
       REDTRUST_FUZZ_CHECK(copy->authorization.has_value(), "COPY without authorization");
       if (const sim::IamRole* role = sim::RoleOf(*copy->authorization)) {
-        REDTRUST_FUZZ_CHECK(role->chain.size() <= 50, "role chain over the ceiling");
+        REDTRUST_FUZZ_CHECK(role->is_default || !sim::CheckRoleChain(role->raw, "IAM_ROLE", nullptr),
+                            "COPY accepted with a role chain that breaks the chain rules");
       }
     }
     if (const auto* unload = std::get_if<sim::UnloadStatement>(&st.statement)) {
       REDTRUST_FUZZ_CHECK(unload->authorization.has_value(), "UNLOAD without authorization");
       if (const sim::IamRole* role = sim::RoleOf(*unload->authorization)) {
-        REDTRUST_FUZZ_CHECK(role->chain.size() <= 50, "role chain over the ceiling");
+        REDTRUST_FUZZ_CHECK(role->is_default || !sim::CheckRoleChain(role->raw, "IAM_ROLE", nullptr),
+                            "UNLOAD accepted with a role chain that breaks the chain rules");
       }
     }
     if (std::holds_alternative<sim::OtherStatement>(st.statement)) continue;

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -47,8 +48,16 @@ class SqlCache {
  public:
   const sim::SqlScript& Get(std::string_view sql);
 
+  // Where to say, once per cache (one per run), that a GRANT / REVOKE of a privilege redtrust
+  // does not model appeared in a record (UnmodelledPrivilegeWarning). None by default.
+  void set_warn(std::function<void(const std::string&)> warn) { warn_ = std::move(warn); }
+  // Called by the record readers for each statement of a record at `where` (FILE:LINE).
+  void NoteUnmodelledPrivilege(const sim::ParsedStatement& s, const std::string& where);
+
  private:
   static constexpr size_t kEntries = 4096;
+  std::function<void(const std::string&)> warn_;
+  bool warned_ = false;
   std::string key_;
   std::unordered_map<std::string, std::shared_ptr<const sim::SqlScript>> map_;
 };
@@ -80,14 +89,25 @@ ReplayRecord ReplayJsonLine(const sim::World& world, SqlCache& cache,
                             std::string_view line, const std::string& source,
                             uint64_t line_number);
 
-// A SQL script: `-- redtrust: user=NAME cluster=ID time=DATE` comments (or SET SESSION
-// AUTHORIZATION) set who runs the statements that follow, and when (`now_micros` until a
-// `time=`); each COPY/UNLOAD (and each SQL error) is a record with id "SOURCE:LINE", handed to
-// `sink` in script order. A comment with an unknown setting or a bad date makes every COPY/UNLOAD
-// after it an error record (naming SOURCE:LINE:COLUMN of the setting) until the next comment.
+// A SQL script: `-- redtrust: user=NAME cluster=ID time=DATE` comments set who logged in, where
+// and when (`now_micros` until a `time=`); SET SESSION AUTHORIZATION u switches the user that runs
+// the statements that follow, RESET SESSION AUTHORIZATION (or SET ... DEFAULT) switches back to the
+// directive's user; SET LOCAL lasts until the end of the transaction (none outside BEGIN ...
+// COMMIT), and ROLLBACK undoes a SET made inside the transaction. Each COPY/UNLOAD (and each SQL
+// error) is a record with id "SOURCE:LINE", handed to `sink` in script order; a COPY/UNLOAD that
+// Redshift refuses is a DENY at P1. A comment with an unknown setting or a bad date makes every
+// COPY/UNLOAD after it an error record (naming SOURCE:LINE:COLUMN of the setting) until the next
+// comment. `warn`, when given, receives the first UnmodelledPrivilegeWarning of the script (once).
 void ReplayScript(const sim::World& world, const std::string& source, const std::string& text,
                   const sim::ReplayOptions& options, int64_t now_micros,
-                  const std::function<void(ReplayRecord&&)>& sink);
+                  const std::function<void(ReplayRecord&&)>& sink,
+                  const std::function<void(const std::string&)>& warn = {});
+
+// "LOCATION: warning: `GRANT SELECT ON ...` is accepted but not modelled: ..." when `s` is a
+// GRANT / REVOKE that gives or takes a privilege redtrust does not model (table and schema
+// privileges, gate P3; anything but GRANT / REVOKE ASSUMEROLE and ROLE); else nullopt.
+std::optional<std::string> UnmodelledPrivilegeWarning(const sim::ParsedStatement& s,
+                                                      const std::string& location);
 
 }  // namespace redtrust::tools
 

@@ -90,11 +90,15 @@ class Printer {
   uint64_t total_ = 0, allowed_ = 0, denied_ = 0, errors_ = 0;
 };
 
+// A reader's warning (once per run: tools::UnmodelledPrivilegeWarning), as world diagnostics are.
+void WarnOnStderr(const std::string& warning) { std::cerr << "redtrust: " << warning << "\n"; }
+
 // JSON Lines: {"id", "user", "cluster", "sql"} per line, streamed (memory stays flat).
 // False when the reader stopped at a line without a newline (LineReader::stopped()).
 bool ReplayJsonLines(const sim::World& world, const std::string& path, FILE* f,
                      const sim::ReplayOptions& options, int64_t now_micros, Printer& out) {
   tools::SqlCache cache;
+  cache.set_warn(WarnOnStderr);
   constexpr size_t kMaxLine = 1u << 20;
   LineReader reader(f, kMaxLine);
   std::string line;
@@ -141,7 +145,7 @@ int RunReplay(const ReplayArgs& a) {
       return kExitBadInput;
     }
     tools::ReplayScript(*world, a.log, *text, options, *now,
-                        [&out](tools::ReplayRecord&& r) { out.Record(r); });
+                        [&out](tools::ReplayRecord&& r) { out.Record(r); }, WarnOnStderr);
   } else {
     auto opened = OpenInput(a.log);
     if (!opened.ok()) {

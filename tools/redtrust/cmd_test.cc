@@ -75,6 +75,7 @@ struct Case {
   const sim::Cluster* world_cluster = nullptr;
   std::shared_ptr<const sim::SqlScript> script;
   const sim::ParsedStatement* statement = nullptr;
+  const sim::SqlError* rejected = nullptr;  // or the COPY / UNLOAD Redshift refuses (DENY at P1)
   Expect expect;
 };
 
@@ -296,17 +297,23 @@ Case ReadCase(const Suite& s, const JsonValue& v, std::set<std::string>& names, 
     if (!c.world_cluster) Fail(s, sq->Find("cluster")->pos, "no cluster `" + c.cluster + "` in the world");
     c.script = std::make_shared<const sim::SqlScript>(sim::ParseSqlScript(sql));
     const SourcePos sql_pos = sq->Find("sql")->pos;
-    if (!c.script->errors.empty()) {
-      Fail(s, sql_pos, "in the SQL at " + sim::FormatSqlError(c.script->errors.front()));
+    // As `replay` reads a record: SQL that does not read is the suite's error; a COPY / UNLOAD
+    // that Redshift refuses is an answer (DENY at P1).
+    size_t commands = 0;
+    for (const sim::SqlError& e : c.script->errors) {
+      if (!sim::IsRejectedCopyOrUnload(e)) Fail(s, sql_pos, "in the SQL at " + sim::FormatSqlError(e));
+      c.rejected = &e;
+      ++commands;
     }
     for (const sim::ParsedStatement& st : c.script->statements) {
       if (std::holds_alternative<sim::CopyStatement>(st.statement) ||
           std::holds_alternative<sim::UnloadStatement>(st.statement)) {
-        if (c.statement) Fail(s, sql_pos, "a case holds one COPY or UNLOAD statement, this one has several");
         c.statement = &st;
+        ++commands;
       }
     }
-    if (!c.statement) Fail(s, sql_pos, "no COPY or UNLOAD statement");
+    if (commands > 1) Fail(s, sql_pos, "a case holds one COPY or UNLOAD statement, this one has several");
+    if (commands == 0) Fail(s, sql_pos, "no COPY or UNLOAD statement");
   }
   if (const JsonValue* e = v.Find("expect")) {
     c.expect = ReadExpect(s, *e, c.kind);
@@ -444,6 +451,9 @@ Actual RunCase(const Suite& s, const Case& c, EvalSession& session, int64_t now)
     case Kind::kCanWorld:
       return FromReplay(sim::CanAssume(*s.world, *c.world_cluster, c.user, c.role, c.command, now));
     case Kind::kSql:
+      if (c.rejected) {
+        return FromReplay(sim::ReplayRejected(*s.world, *c.world_cluster, c.user, *c.rejected));
+      }
       return FromReplay(sim::ReplayStatement(*s.world, *c.world_cluster, c.user, *c.statement, now));
   }
   return {};

@@ -86,23 +86,32 @@ Outcome Decide(const World& world, Outcome o, const std::string& where) {
     return NotEvaluated(std::move(o), std::move(why));
   }
   SqlScript script = ParseSqlScript(o.sql);
-  if (!script.errors.empty()) {
-    std::string why = where + ": in sql at " + FormatSqlError(script.errors.front());
-    return NotEvaluated(std::move(o), why);
+  // Unreadable SQL: not evaluated; a COPY / UNLOAD Redshift refuses: DENY at P1.
+  const SqlError* rejected = nullptr;
+  size_t commands = 0;
+  for (const SqlError& e : script.errors) {
+    if (!IsRejectedCopyOrUnload(e)) {
+      std::string why = where + ": in sql at " + FormatSqlError(e);
+      return NotEvaluated(std::move(o), why);
+    }
+    rejected = &e;
+    ++commands;
   }
   const ParsedStatement* statement = nullptr;
   for (const ParsedStatement& s : script.statements) {
     if (std::holds_alternative<CopyStatement>(s.statement) ||
         std::holds_alternative<UnloadStatement>(s.statement)) {
-      if (statement) {
-        return NotEvaluated(std::move(o),
-                            where + ": a record holds one COPY or UNLOAD statement, this one has several");
-      }
       statement = &s;
+      ++commands;
     }
   }
-  if (!statement) return NotEvaluated(std::move(o), where + ": no COPY or UNLOAD statement");
-  o.result = ReplayStatement(world, *c, o.user, *statement, kReplayNow);
+  if (commands > 1) {
+    return NotEvaluated(std::move(o),
+                        where + ": a record holds one COPY or UNLOAD statement, this one has several");
+  }
+  if (commands == 0) return NotEvaluated(std::move(o), where + ": no COPY or UNLOAD statement");
+  o.result = rejected ? ReplayRejected(world, *c, o.user, *rejected)
+                      : ReplayStatement(world, *c, o.user, *statement, kReplayNow);
   return o;
 }
 
@@ -135,10 +144,13 @@ void ReplayJsonLines(const World& world, const std::string& name, const std::str
     if (v.contains("id") && v["id"].is_string() && !v["id"].get<std::string>().empty()) {
       o.id = v["id"];
     }
-    for (const char* f : {"user", "cluster", "sql"}) {
-      if (problem.empty() && (!v.contains(f) || v[f].get<std::string>().empty())) {
-        problem = std::string(": missing field `") + f + "`";
+    for (const char* f : {"id", "user", "cluster", "sql"}) {
+      if (problem.empty() && v.contains(f) && v[f].get<std::string>().empty()) {
+        problem = std::string(": `") + f + "` is empty";
       }
+    }
+    for (const char* f : {"user", "cluster", "sql"}) {
+      if (problem.empty() && !v.contains(f)) problem = std::string(": missing field `") + f + "`";
     }
     if (!problem.empty()) {
       out->push_back(NotEvaluated(o, where + problem));
@@ -187,36 +199,39 @@ void ReplaySqlScript(const World& world, const std::string& name, const std::str
   }
   std::stable_sort(items.begin(), items.end(),
                    [](const Item& a, const Item& b) { return a.offset < b.offset; });
-  std::string user, cluster;
+  std::string session_user, user, cluster;  // RESET SESSION AUTHORIZATION: back to session_user
   size_t next = 0;
   for (const Item& it : items) {
     while (next < directives.size() && directives[next].offset < it.offset) {
-      if (!directives[next].user.empty()) user = directives[next].user;
+      if (!directives[next].user.empty()) session_user = user = directives[next].user;
       if (!directives[next].cluster.empty()) cluster = directives[next].cluster;
       ++next;
     }
     Outcome o;
     o.user = user;
     o.cluster = cluster;
-    if (it.error) {
+    if (it.error && !IsRejectedCopyOrUnload(*it.error)) {
       o.id = name + ":" + std::to_string(it.error->pos.line);
       o.source = o.id;
       o.sql = it.error->statement_text;
       out->push_back(NotEvaluated(o, name + ":" + FormatSqlError(*it.error)));
       continue;
     }
-    const ParsedStatement& s = *it.statement;
-    if (const auto* sa = std::get_if<SetSessionAuthorization>(&s.statement)) {
-      user = sa->is_default ? "" : sa->user;
-      continue;
+    if (it.statement) {
+      const ParsedStatement& s = *it.statement;
+      if (const auto* sa = std::get_if<SetSessionAuthorization>(&s.statement)) {
+        user = sa->is_default ? session_user : sa->user;
+        continue;
+      }
+      if (!std::holds_alternative<CopyStatement>(s.statement) &&
+          !std::holds_alternative<UnloadStatement>(s.statement)) {
+        continue;
+      }
     }
-    if (!std::holds_alternative<CopyStatement>(s.statement) &&
-        !std::holds_alternative<UnloadStatement>(s.statement)) {
-      continue;
-    }
-    o.id = name + ":" + std::to_string(s.pos.line);
+    o.id = name + ":" + std::to_string(it.statement ? it.statement->pos.line
+                                                    : it.error->statement_pos.line);
     o.source = o.id;
-    o.sql = s.text;
+    o.sql = it.statement ? it.statement->text : it.error->statement_text;
     if (user.empty() || cluster.empty()) {
       out->push_back(NotEvaluated(o, o.id + ": no session user or cluster"));
       continue;
@@ -226,7 +241,8 @@ void ReplaySqlScript(const World& world, const std::string& name, const std::str
       out->push_back(NotEvaluated(o, o.id + ": unknown cluster `" + cluster + "`"));
       continue;
     }
-    o.result = ReplayStatement(world, *c, user, s, kReplayNow);
+    o.result = it.statement ? ReplayStatement(world, *c, user, *it.statement, kReplayNow)
+                            : ReplayRejected(world, *c, user, *it.error);
     out->push_back(std::move(o));
   }
 }
