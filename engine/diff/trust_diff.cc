@@ -1029,8 +1029,23 @@ StatusOr<TrustDiff> DiffTrustPolicies(const CompiledPolicy* old_policy,
   // ---- Dimensions and their universes (docs/diff.md "The universe").
   const ByteSet dns = ByteRange('a', 'z') | ByteRange('A', 'Z') | ByteRange('0', '9') | BytesOf("-");
   const Nfa iam_name = Nfa::Repeat(IamNameChars(), 1);
-  const Nfa name_path = Nfa::Concat(
-      {Nfa::Repeat(IamNameChars() | BytesOf("/"), 0), iam_name});  // no trailing '/'
+  // [PATH/]NAME: IAM paths are "/" or "/seg/.../" with non-empty segments, so no "//".
+  Nfa path_segment = Nfa::Concat({iam_name, Nfa::Literal("/", false)});
+  Nfa segments;  // (seg/)*
+  {
+    Nfa star;
+    star.SetAccepting(0, true);
+    const uint32_t off = star.Embed(path_segment);
+    star.AddEps(0, off);
+    for (uint32_t st = off; st < star.size(); ++st) {
+      if (star.accepting(st)) {
+        star.SetAccepting(st, false);
+        star.AddEps(st, 0);
+      }
+    }
+    segments = std::move(star);
+  }
+  const Nfa name_path = Nfa::Concat({segments, iam_name});
   const Nfa partitions = Nfa::Union({Nfa::Literal("aws", false), Nfa::Literal("aws-cn", false),
                                      Nfa::Literal("aws-us-gov", false)});
   const Nfa acct = Digits12();
@@ -1230,10 +1245,17 @@ StatusOr<TrustDiff> DiffTrustPolicies(const CompiledPolicy* old_policy,
   size_t evaluations = 0, part_start = 0;
   bool part_over = false;
   std::vector<std::string> abandoned;  // parts the budget did not cover
+  // Work units of one evaluation of each side (trust_diff.h DiffOptions::max_work).
+  size_t weight = 2;
+  for (const CompiledPolicy* p : sides) {
+    if (!p) continue;
+    weight += p->statements().size();
+    for (const CompiledStatement& st : p->statements()) weight += st.conditions.size();
+  }
+  const size_t traced_weight = 3 * weight;
   auto spend = [&](size_t n) {
     evaluations += n;
-    if (evaluations - part_start > options.max_evaluations_per_part ||
-        evaluations > options.max_evaluations) {
+    if (evaluations - part_start > options.max_work_per_part || evaluations > options.max_work) {
       part_over = true;
     }
   };
@@ -1257,7 +1279,7 @@ StatusOr<TrustDiff> DiffTrustPolicies(const CompiledPolicy* old_policy,
       out[s] = Authorize(w.request, sides[s], w.identity_allows ? with_identity : without_identity,
                          traced);
     }
-    spend(2);
+    spend(traced_weight);
     for (int s = 0; s < 2; ++s) {
       if (!sides[s]) continue;
       const std::vector<StatementTrace>& tr = out[s].policies.front().trace;
@@ -1285,7 +1307,7 @@ StatusOr<TrustDiff> DiffTrustPolicies(const CompiledPolicy* old_policy,
       build(t, &w);
       Decision a = decide(old_policy, w);
       Decision b = decide(new_policy, w);
-      spend(2);
+      spend(weight);
       record(a, b, t);
       return;
     }
@@ -1318,7 +1340,7 @@ StatusOr<TrustDiff> DiffTrustPolicies(const CompiledPolicy* old_policy,
     if (d == TrustDiff::Model::kTime) {
       for (size_t k = d; k < nd; ++k) t[k] = kAnyValue;
       part_start = evaluations;
-      part_over = evaluations > options.max_evaluations;
+      part_over = evaluations > options.max_work;
       if (!part_over) {
         build(t, &w);
         relevant.clear();
@@ -1338,7 +1360,7 @@ StatusOr<TrustDiff> DiffTrustPolicies(const CompiledPolicy* old_policy,
             }
           }
         }
-        spend(2);
+        spend(traced_weight);
         std::sort(relevant.begin(), relevant.end());
         relevant.erase(std::unique(relevant.begin(), relevant.end()), relevant.end());
         inner(0);
@@ -1367,9 +1389,9 @@ StatusOr<TrustDiff> DiffTrustPolicies(const CompiledPolicy* old_policy,
     std::string parts;
     for (size_t i = 0; i < abandoned.size() && i < 3; ++i) parts += (i ? "; " : "") + abandoned[i];
     if (abandoned.size() > 3) parts += "; and " + std::to_string(abandoned.size() - 3) + " more";
-    m.Undecided("the work budget (" + std::to_string(options.max_evaluations_per_part) +
-                " evaluations per part, " + std::to_string(options.max_evaluations) +
-                " in all) ran out before " + std::to_string(abandoned.size()) +
+    m.Undecided("the work budget (" + std::to_string(options.max_work_per_part) +
+                " units per part, " + std::to_string(options.max_work) +
+                " in all; docs/diff.md) ran out before " + std::to_string(abandoned.size()) +
                 " part(s) of the request space were decided, so changes there are NOT ruled "
                 "out (the classes listed are real, the list is incomplete): " + parts);
   }

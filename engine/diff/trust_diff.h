@@ -40,12 +40,13 @@ struct DiffOptions {
   std::string role_arn = "arn:aws:iam::123456789012:role/diffed-role";
   // The clock when no condition reads aws:CurrentTime / aws:EpochTime.
   int64_t now_micros = 0;
-  // The work budget (docs/diff.md "Budget"), counted in evaluations of one policy on one
-  // request, so that a diff ends in about a second whatever the policies: a part of the
-  // request space (one caller class and action) that needs more than max_evaluations_per_part,
-  // or every part left once max_evaluations are spent, is reported not decided exactly.
-  size_t max_evaluations = 600'000;
-  size_t max_evaluations_per_part = 150'000;
+  // The work budget (docs/diff.md "Budget"), so that a diff ends in about a second whatever
+  // the policies. Work is counted in units: evaluating a policy on a request costs 1 + its
+  // statements + its conditions (three times that when traced). A part of the request space
+  // (one caller class and action) that needs more than max_work_per_part, or every part left
+  // once max_work is spent, is reported not decided exactly.
+  size_t max_work = 4'000'000;
+  size_t max_work_per_part = 1'000'000;
   // Multivalued keys: sets are enumerated as subsets of atoms while the atoms are at most this.
   size_t max_set_atoms = 10;
   // Per automaton search (automaton.h FindRegions, RegionLimits): product states, stored NFA

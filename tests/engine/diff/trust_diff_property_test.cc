@@ -236,7 +236,7 @@ TEST(TrustDiffPropertyTest, ReportedClassesAreExactlyTheDifferences) {
   auto allow_all = Compile(kCallerIdentityPolicy, PolicyKind::kIdentity, "identity");
   ASSERT_TRUE(allow_all);
   std::mt19937 rng(20261128);
-  size_t pairs = 0, differing_requests = 0, classes = 0, replayed = 0;
+  size_t pairs = 0, differing_requests = 0, classes = 0, replayed = 0, not_exact = 0;
   for (int iter = 0; iter < 220; ++iter) {
     std::string old_text = RandomPolicy(rng), new_text = RandomPolicy(rng);
     auto old_p = Compile(old_text, PolicyKind::kTrust, "old.json");
@@ -247,7 +247,15 @@ TEST(TrustDiffPropertyTest, ReportedClassesAreExactlyTheDifferences) {
     o.role_arn = kRole;
     auto d = DiffTrustPolicies(old_p.get(), new_p.get(), o);
     ASSERT_TRUE(d.ok()) << d.status().message();
-    ASSERT_TRUE(d->exact()) << old_text << "\n" << new_text << "\n" << d->undecided().front();
+    // Not exact only where a class has no witness an eval line can write (a session name that
+    // matters, of a role with a path): then only soundness is checked below.
+    if (!d->exact()) {
+      for (const std::string& u : d->undecided()) {
+        ASSERT_NE(u.find("no witness can be written"), std::string::npos)
+            << old_text << "\n" << new_text << "\n" << u;
+      }
+      ++not_exact;
+    }
     classes += d->classes().size();
     auto decide = [&](const CompiledPolicy* p, const Request& r, bool id) {
       std::vector<const CompiledPolicy*> ids;
@@ -266,7 +274,7 @@ TEST(TrustDiffPropertyTest, ReportedClassesAreExactlyTheDifferences) {
           << "witness " << c.witness.principal_text << "\nOLD " << old_text << "\nNEW " << new_text;
       ++replayed;
     }
-    for (int sample = 0; sample < 2500; ++sample) {
+    for (int sample = 0; sample < 1000; ++sample) {
       const Caller& caller = callers[rng() % callers.size()];
       const std::string& action = actions[rng() % actions.size()];
       const auto& ext = externals[rng() % externals.size()];
@@ -302,6 +310,13 @@ TEST(TrustDiffPropertyTest, ReportedClassesAreExactlyTheDifferences) {
         }
         return s + " id " + std::to_string(id) + "\nOLD " + old_text + "\nNEW " + new_text;
       };
+      if (!d->exact()) {
+        if (cls) {
+          ASSERT_NE(a, b) << what();
+          ASSERT_EQ(d->classes()[*cls].new_access, b) << what();
+        }
+        continue;
+      }
       if (a != b) {
         ++differing_requests;
         ASSERT_TRUE(cls.has_value()) << "a differing request is in no reported class: " << what();
@@ -315,6 +330,7 @@ TEST(TrustDiffPropertyTest, ReportedClassesAreExactlyTheDifferences) {
   EXPECT_GT(differing_requests, 1000u);  // the test is not vacuous
   EXPECT_GT(classes, 100u);
   EXPECT_EQ(replayed, classes);
+  EXPECT_LT(not_exact * 20, pairs);  // rare: the check above is mostly complete
 }
 
 TEST(TrustDiffTest, GuideExternalIdPolicyRemovesOtherUsers) {
