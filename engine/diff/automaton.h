@@ -97,8 +97,8 @@ struct RegionLimits {
   // NFA state ids kept over all product states (memory: about 12 bytes each with the index).
   // The product of a long star pattern has long subsets: without this bound memory grows with
   // the square of the pattern length.
-  size_t max_elements = 8'000'000;
-  size_t max_work = 400'000'000;  // NFA edges followed (time)
+  size_t max_elements = 4'000'000;
+  size_t max_work = 100'000'000;  // NFA edges followed (time)
 };
 
 // Every non-empty region of languages[0..n) within `universe`, by breadth-first search over the

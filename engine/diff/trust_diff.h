@@ -52,8 +52,8 @@ struct DiffOptions {
   // Per automaton search (automaton.h FindRegions, RegionLimits): product states, stored NFA
   // state ids (memory, about 12 bytes each) and NFA edges followed (time).
   size_t max_automaton_states = 200'000;
-  size_t max_automaton_elements = 8'000'000;
-  size_t max_automaton_work = 300'000'000;
+  size_t max_automaton_elements = 4'000'000;
+  size_t max_automaton_work = 100'000'000;
 };
 
 // The caller's identity policy when `identity_allows`: it allows everything (the diff is about
