@@ -148,6 +148,10 @@ TEST(TrustDiffAuditTest, WitnessesAreUtf8Text) {
     }
   }
   ExpectReported(p, RootRequest("aws:PrincipalTag/team", {{"\xc3\xa9"}}), true);
+  // Against "absent only": the value "\x80" differed before, and no eval line can write it.
+  Pair q = DiffFixtures("tag-no-unit.json", "tag-absent.json");
+  EXPECT_TRUE(q.diff.exact()) << Undecided(q.diff);
+  EXPECT_TRUE(q.diff.classes().empty());
 }
 
 TEST(TrustDiffAuditTest, RoleSessionWitnessKeepsTheRolePath) {
