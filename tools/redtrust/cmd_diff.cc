@@ -401,8 +401,9 @@ void AddDiffCommand(CLI::App& app, int* exit_code) {
       "Which requests does NEW decide differently from OLD? OLD and NEW are two role trust\n"
       "policies (JSON files) or two worlds (directories or world files). Lists every class of\n"
       "requests whose decision changes, grouped as new access and removed access, each with a\n"
-      "concrete witness request and the deciding statements on each side. Exact (automata, not\n"
-      "sampling); anything it cannot decide exactly is listed as such. docs/diff.md.\n"
+      "concrete witness request (an `eval` line) and the deciding statements on each side. Exact\n"
+      "(automata, not sampling) within a work budget of about a second; anything it cannot\n"
+      "decide exactly is listed as such, and --fail-on then fails closed. docs/diff.md.\n"
       "  redtrust diff old-trust.json new-trust.json --fail-on new-access\n"
       "Exit 0, or 1 when --fail-on finds such a change (or cannot rule one out), 2 bad input.");
   c->add_option("old", args->old_path, "The policy or world before the change")->required();
