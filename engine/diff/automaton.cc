@@ -152,6 +152,38 @@ Nfa Nfa::Repeat(const ByteSet& bytes, size_t min) {
   return n;
 }
 
+Nfa Nfa::Utf8Text(size_t min_chars) {
+  // One code point, as engine/base/json.cc Utf8SequenceLength accepts it (table 3-7).
+  Nfa one;
+  const uint32_t end = one.AddState(true);
+  const ByteSet cont = ByteRange(0x80, 0xBF);
+  one.AddEdge(0, ByteRange(0x00, 0x7F), end);
+  struct Seq { unsigned char lo, hi; unsigned char lo2, hi2; int conts; };
+  for (Seq q : {Seq{0xC2, 0xDF, 0x80, 0xBF, 1}, Seq{0xE0, 0xE0, 0xA0, 0xBF, 2},
+                Seq{0xE1, 0xEC, 0x80, 0xBF, 2}, Seq{0xED, 0xED, 0x80, 0x9F, 2},
+                Seq{0xEE, 0xEF, 0x80, 0xBF, 2}, Seq{0xF0, 0xF0, 0x90, 0xBF, 3},
+                Seq{0xF1, 0xF3, 0x80, 0xBF, 3}, Seq{0xF4, 0xF4, 0x80, 0x8F, 3}}) {
+    uint32_t s = one.AddState();
+    one.AddEdge(0, ByteRange(q.lo, q.hi), s);
+    uint32_t t = one.AddState();
+    one.AddEdge(s, ByteRange(q.lo2, q.hi2), t);
+    for (int k = 1; k < q.conts; ++k) {
+      uint32_t u = one.AddState();
+      one.AddEdge(t, cont, u);
+      t = u;
+    }
+    one.AddEps(t, end);
+  }
+  // one{min_chars,}: min copies, then a loop back to the last copy's start.
+  Nfa loop = one;
+  loop.SetAccepting(end, false);
+  loop.AddEps(end, 0);
+  loop.SetAccepting(0, true);
+  std::vector<Nfa> parts(min_chars, one);
+  parts.push_back(loop);
+  return Concat(parts);
+}
+
 Nfa Nfa::Concat(const std::vector<Nfa>& parts) {
   if (parts.empty()) return EmptyString();
   Nfa n = parts.front();
@@ -175,9 +207,10 @@ Nfa Nfa::Union(const std::vector<Nfa>& parts) {
 
 namespace {
 
-// Sorted, de-duplicated epsilon closure of `set`, in place.
+// Sorted, de-duplicated epsilon closure of `set`, in place. `mark` is all zero before and after
+// (only the entries set are cleared: O(closure), not O(automaton), per call).
 void Close(const Nfa& a, std::vector<uint32_t>* set, std::vector<char>* mark) {
-  mark->assign(a.size(), 0);
+  if (mark->size() < a.size()) mark->resize(a.size(), 0);
   std::vector<uint32_t> stack(*set);
   set->clear();
   while (!stack.empty()) {
@@ -188,6 +221,7 @@ void Close(const Nfa& a, std::vector<uint32_t>* set, std::vector<char>* mark) {
     set->push_back(s);
     for (uint32_t t : a.eps(s)) stack.push_back(t);
   }
+  for (uint32_t s : *set) (*mark)[s] = 0;
   std::sort(set->begin(), set->end());
 }
 
@@ -220,7 +254,7 @@ bool Nfa::Accepts(std::string_view s) const {
 }
 
 RegionsResult FindRegions(const Nfa& universe, const std::vector<const Nfa*>& languages,
-                          size_t max_states) {
+                          const RegionLimits& limits) {
   std::vector<const Nfa*> all = {&universe};
   all.insert(all.end(), languages.begin(), languages.end());
   const size_t k = all.size();
@@ -275,6 +309,18 @@ RegionsResult FindRegions(const Nfa& universe, const std::vector<const Nfa*>& la
   }
   RegionsResult out;
   if (start[0].empty()) return out;
+  auto elements_of = [](const std::vector<std::vector<uint32_t>>& sets) {
+    size_t n = 0;
+    for (const auto& s : sets) n += s.size() + 2;
+    return n;
+  };
+  auto stop = [&](const char* why) {
+    out.complete = false;
+    out.limit = why;
+    out.states = nodes.size();
+    return out;
+  };
+  out.elements = elements_of(start);
   index.emplace(key_of(start), 0);
   nodes.push_back({std::move(start), -1, 0});
   std::unordered_map<std::vector<bool>, size_t> found;
@@ -295,21 +341,23 @@ RegionsResult FindRegions(const Nfa& universe, const std::vector<const Nfa*>& la
       std::vector<std::vector<uint32_t>> next(k);
       for (size_t i = 0; i < k; ++i) {
         for (uint32_t s : nodes[head].sets[i]) {
+          out.work += all[i]->edges(s).size() + 1;
           for (const Nfa::Edge& e : all[i]->edges(s)) {
             if (e.on.test(b)) next[i].push_back(e.to);
           }
         }
+        out.work += next[i].size();  // the closure
         Close(*all[i], &next[i], &mark);
         if (i == 0 && next[0].empty()) break;  // left the universe: nothing more to find
       }
       if (next[0].empty()) continue;
+      if (out.work > limits.max_work) return stop("work");
       std::string key = key_of(next);
       if (index.count(key)) continue;
-      if (nodes.size() >= max_states) {
-        out.complete = false;
-        out.states = nodes.size();
-        return out;
-      }
+      if (nodes.size() >= limits.max_states) return stop("states");
+      const size_t elements = elements_of(next);
+      if (out.elements + elements > limits.max_elements) return stop("memory");
+      out.elements += elements;
       index.emplace(std::move(key), static_cast<uint32_t>(nodes.size()));
       nodes.push_back({std::move(next), static_cast<int64_t>(head), b});
     }

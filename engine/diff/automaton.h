@@ -43,6 +43,10 @@ class Nfa {
   // not contain ':'.
   static Nfa ArnWithAccount(const Nfa& account);
   static Nfa Repeat(const ByteSet& bytes, size_t min);     // bytes{min,}
+  // Well-formed UTF-8 strings (Unicode 15 table 3-7, as engine/base/json.cc reads them: no
+  // overlong forms, no surrogates, nothing above U+10FFFF) of at least `min_chars` code points.
+  // The strings a JSON text, and so an `eval` line, can carry (\u0000 included).
+  static Nfa Utf8Text(size_t min_chars);
   static Nfa Concat(const std::vector<Nfa>& parts);
   static Nfa Union(const std::vector<Nfa>& parts);
 
@@ -80,16 +84,35 @@ struct Region {
 
 struct RegionsResult {
   std::vector<Region> regions;  // every non-empty region within the universe, in BFS order
-  bool complete = true;         // false: the state limit was reached (some regions may be missing)
+  // false: a limit was reached (some regions may be missing); `limit` says which.
+  bool complete = true;
+  std::string limit;
   size_t states = 0;            // product states explored
+  size_t elements = 0;          // NFA state ids stored over all product states
+  size_t work = 0;              // NFA edges followed
+};
+
+struct RegionLimits {
+  size_t max_states = 200000;  // product states
+  // NFA state ids kept over all product states (memory: about 12 bytes each with the index).
+  // The product of a long star pattern has long subsets: without this bound memory grows with
+  // the square of the pattern length.
+  size_t max_elements = 4'000'000;
+  size_t max_work = 100'000'000;  // NFA edges followed (time)
 };
 
 // Every non-empty region of languages[0..n) within `universe`, by breadth-first search over the
 // product of the automata (subset construction on the fly, over the coarsest byte classes).
 // Witness bytes are chosen readable where a class allows (letters, digits, then punctuation).
-// Cost: O(states * classes * total NFA size); stops at `max_states`.
+// Cost: O(states * classes * total NFA size); stops at the first limit reached.
 RegionsResult FindRegions(const Nfa& universe, const std::vector<const Nfa*>& languages,
-                          size_t max_states = 200000);
+                          const RegionLimits& limits);
+inline RegionsResult FindRegions(const Nfa& universe, const std::vector<const Nfa*>& languages,
+                                 size_t max_states = 200000) {
+  RegionLimits l;
+  l.max_states = max_states;
+  return FindRegions(universe, languages, l);
+}
 
 }  // namespace redtrust::diff
 

@@ -20,6 +20,7 @@
 #include "engine/policy/arn.h"
 #include "engine/policy/document.h"
 #include "engine/policy/reader.h"
+#include "engine/sts/assume_role.h"
 
 namespace redtrust::diff {
 
@@ -137,6 +138,86 @@ std::string EpochMicrosText(int64_t us) {
   return buf;
 }
 
+// A number as ParseNumeric spells it, split for exact decimal arithmetic.
+struct Decimal {
+  bool negative = false;
+  std::string whole;     // no leading zeros; "" is 0
+  std::string fraction;  // no trailing zeros
+  bool zero() const { return whole.empty() && fraction.empty(); }
+};
+
+Decimal ToDecimal(std::string_view s) {
+  Decimal d;
+  if (!s.empty() && s.front() == '-') {
+    d.negative = true;
+    s.remove_prefix(1);
+  }
+  size_t dot = s.find('.');
+  std::string_view w = s.substr(0, dot);
+  std::string_view f = dot == std::string_view::npos ? std::string_view() : s.substr(dot + 1);
+  while (!w.empty() && w.front() == '0') w.remove_prefix(1);
+  while (!f.empty() && f.back() == '0') f.remove_suffix(1);
+  d.whole = std::string(w);
+  d.fraction = std::string(f);
+  if (d.zero()) d.negative = false;
+  return d;
+}
+
+// |d| + 10^-(digits+1) (or its negation when `negative`), written out in full. REQUIRES:
+// d.fraction.size() <= digits.
+std::string NudgedMagnitude(const Decimal& d, size_t digits, bool negative) {
+  std::string f = d.fraction;
+  f.resize(digits, '0');
+  return (negative ? "-" : "") + (d.whole.empty() ? std::string("0") : d.whole) + "." + f + "1";
+}
+
+// One point in every region of the number line cut by `thresholds` (texts ParseNumeric
+// accepts): each threshold, one point strictly between each two neighbours, one below the
+// least and one above the greatest. Points are plain decimals (no exponent, which ParseNumeric
+// rejects), exact at any magnitude: with k the most fraction digits of any threshold, two
+// distinct thresholds differ by at least 10^-k, so a +- 10^-(k+1) nudge stays between them.
+std::vector<std::string> NumericRegionPoints(std::vector<std::string> thresholds) {
+  std::sort(thresholds.begin(), thresholds.end(), [](const std::string& a, const std::string& b) {
+    return CompareNumeric(a, b).value_or(0) < 0;
+  });
+  thresholds.erase(std::unique(thresholds.begin(), thresholds.end(),
+                               [](const std::string& a, const std::string& b) {
+                                 return CompareNumeric(a, b).value_or(1) == 0;
+                               }),
+                   thresholds.end());
+  std::vector<std::string> out;
+  if (thresholds.empty()) return out;
+  std::vector<Decimal> ds;
+  size_t digits = 0;
+  for (const std::string& t : thresholds) {
+    ds.push_back(ToDecimal(t));
+    digits = std::max(digits, ds.back().fraction.size());
+  }
+  auto above = [&](const Decimal& a) {  // a + eps, for a >= 0; else a point in (a, 0]
+    return a.negative ? std::string("0") : NudgedMagnitude(a, digits, false);
+  };
+  auto below = [&](const Decimal& b) {  // b - eps, for b <= 0; else 0
+    return b.negative || b.zero() ? NudgedMagnitude(b, digits, true) : std::string("0");
+  };
+  out.push_back(below(ds.front()));
+  for (size_t i = 0; i < ds.size(); ++i) {
+    out.push_back(thresholds[i]);
+    if (i + 1 < ds.size()) {
+      const Decimal& a = ds[i];
+      const Decimal& b = ds[i + 1];
+      if (!a.negative) {
+        out.push_back(NudgedMagnitude(a, digits, false));  // a >= 0: a + eps < b
+      } else if (b.negative || b.zero()) {
+        out.push_back(NudgedMagnitude(b, digits, true));   // b <= 0: a < b - eps
+      } else {
+        out.push_back("0");  // a < 0 < b
+      }
+    }
+  }
+  out.push_back(above(ds.back()));
+  return out;
+}
+
 std::string LocationOf(const CompiledPolicy& policy, const std::string& path, SourcePos pos) {
   std::string s = policy.id() + " " + path;
   if (pos.known()) {
@@ -176,14 +257,21 @@ struct Dim {
   std::vector<Pred> preds;
   std::map<std::string, size_t> pred_index;  // by label
   std::vector<std::string> candidates;       // boundary points of typed tests
+  std::vector<std::string> numeric;          // numeric thresholds (their regions: ComputeAtoms)
   bool has_string = false;
   bool has_typed = false;
-  bool multivalued = false;
+  bool set_ops = false;  // a policy uses ForAllValues/ForAnyValue on this key
+  // kKey: which forms of the key are in the universe (ComputeAtoms decides, docs/diff.md):
+  // single values, and sets (all subsets of atoms, or one set standing for every set when no
+  // set operator reads the values: a plain operator is false on any set, C5).
+  bool single = true;
+  enum class Sets { kNone, kOne, kAll } sets = Sets::kNone;
   std::vector<Atom> atoms;
   std::map<std::vector<bool>, size_t> atom_index;
-  // kKey values: 0 = absent, then one per atom (single-valued) or one per subset (multivalued,
-  // mask over atoms; mask 0 is the empty set).
+  // kKey values: 0 = absent, then one per atom (single values, when `single`), then one per
+  // entry of set_masks (a mask over atoms; mask 0 is the empty set).
   std::vector<uint64_t> set_masks;
+  size_t single_count() const { return single ? atoms.size() : 0; }
 
   void AddPred(std::string label, std::optional<Nfa> nfa, std::function<bool(std::string_view)> t,
                bool structural = false) {
@@ -199,7 +287,7 @@ struct Dim {
       case DimKind::kCallerKind: return 3;
       case DimKind::kIdentity: return 2;
       case DimKind::kAction: return TrustActions().size();
-      case DimKind::kKey: return 1 + (multivalued ? set_masks.size() : atoms.size());
+      case DimKind::kKey: return 1 + single_count() + set_masks.size();
       default: return atoms.size();
     }
   }
@@ -245,8 +333,9 @@ struct Dim {
         return TrustActions()[v];
       case DimKind::kKey: {
         if (v == 0) return "absent";
-        if (!multivalued) return DescribeAtom(v - 1);
-        uint64_t mask = set_masks[v - 1];
+        if (v - 1 < single_count()) return DescribeAtom(v - 1);
+        if (sets == Sets::kOne) return "a set of values (any; no set operator reads them)";
+        uint64_t mask = set_masks[v - 1 - single_count()];
         if (mask == 0) return "an empty set";
         std::string s = "a set of {";
         bool first = true;
@@ -315,7 +404,7 @@ Nfa KeyUniverse(const std::string& key_lower, size_t* max_length) {
   if (key_lower == "aws:sourceaccount" || key_lower == "aws:resourceaccount") {
     return Digits12();
   }
-  return Nfa::Repeat(AllBytes(), 0);
+  return Nfa::Utf8Text(0);  // what a JSON string, and so an eval line, can carry
 }
 
 bool IsKnownMultivalued(const std::string& key_lower) {
@@ -342,7 +431,6 @@ Dim& TrustDiff::Model::KeyDim(const std::string& key_written, const std::string&
   Nfa u = KeyUniverse(key_lower, &max_length);
   dims.push_back(MakeDim(DimKind::kKey, key_written, std::move(u), max_length));
   dims.back().key_lower = key_lower;
-  dims.back().multivalued = IsKnownMultivalued(key_lower);
   return dims.back();
 }
 
@@ -520,14 +608,9 @@ void TrustDiff::Model::AddTypedTests(Dim& d, const CompiledCondition& c, const P
                   auto r = CompareNumeric(x, text);
                   return r && order(*r);
                 });
-      if (auto n = ParseNumeric(text)) {
-        d.candidates.push_back(text);
-        char buf[64];
-        for (double delta : {-1.0, 1.0}) {
-          std::snprintf(buf, sizeof buf, "%.17g", *n + delta);
-          d.candidates.push_back(buf);
-        }
-      }
+      // The regions of the number line are found from all thresholds together (ComputeAtoms,
+      // NumericRegionPoints): the thresholds and a point strictly between each two.
+      if (ParseNumeric(text)) d.numeric.push_back(text);
       break;
     case ValueType::kDate: {
       const int64_t t = v.date;
@@ -537,7 +620,11 @@ void TrustDiff::Model::AddTypedTests(Dim& d, const CompiledCondition& c, const P
         auto p = ParseDate(x);
         return p && order(*p < t ? -1 : (*p > t ? 1 : 0));
       });
-      for (int64_t delta : {-1, 0, 1}) d.candidates.push_back(EpochMicrosText(t + delta));
+      // Dates are whole microseconds: t - 1, t and t + 1 hit every region around t.
+      for (int64_t delta : {-1, 0, 1}) {
+        if ((delta < 0 && t == INT64_MIN) || (delta > 0 && t == INT64_MAX)) continue;
+        d.candidates.push_back(EpochMicrosText(t + delta));
+      }
       break;
     }
     case ValueType::kBool: {
@@ -568,9 +655,13 @@ void TrustDiff::Model::AddTypedTests(Dim& d, const CompiledCondition& c, const P
       for (int i = cidr.prefix; i < bits; ++i) last.bytes[i / 8] |= static_cast<uint8_t>(0x80 >> (i % 8));
       d.candidates.push_back(FormatIp(first));
       if (StepIp(&last, 1)) d.candidates.push_back(FormatIp(last));
-      IpAddress zero;
-      zero.v6 = first.v6;
-      d.candidates.push_back(FormatIp(zero));
+      // Both families, whatever the range's own: an address of the other family is in no
+      // range of this family (C11), and the key may carry either.
+      for (bool v6 : {false, true}) {
+        IpAddress zero;
+        zero.v6 = v6;
+        d.candidates.push_back(FormatIp(zero));
+      }
       break;
     }
     default:
@@ -598,7 +689,7 @@ void TrustDiff::Model::AddCondition(const CompiledPolicy& policy, const Compiled
     d = &dims[kTime];
   } else {
     d = &KeyDim(c.key_written, k);
-    if (c.spec.set != SetQualifier::kNone && !IsKnownSingleValued(k)) d->multivalued = true;
+    if (c.spec.set != SetQualifier::kNone) d->set_ops = true;
   }
   if (c.type == ValueType::kNull) return;  // presence only: the absent value is always examined
   const std::string prefix = c.key_written + " ";
@@ -634,20 +725,37 @@ void TrustDiff::Model::AddCondition(const CompiledPolicy& policy, const Compiled
           return inner(FormatIsoUtc(us));
         });
       }
-      for (const std::string& cand : probe.candidates) {
-        int64_t us;
-        if (epoch) {
-          auto n = ParseNumeric(cand);
-          if (!n) continue;
-          us = static_cast<int64_t>(std::floor(*n)) * 1000000;
-        } else {
-          auto t = ParseDate(cand);
-          if (!t) continue;
-          us = *t;
+      // The derived values have whole-second resolution: the second of each threshold and
+      // its neighbours hit every region. Clocks are int64 microseconds.
+      constexpr int64_t kMaxSeconds = INT64_MAX / 1000000 - 1;
+      auto push_second = [&](int64_t sec) {
+        for (int64_t delta : {-1, 0, 1}) {
+          if (sec + delta >= -kMaxSeconds && sec + delta <= kMaxSeconds) {
+            d->candidates.push_back(std::to_string((sec + delta) * 1000000));
+          }
         }
-        int64_t s = us / 1000000;
-        if (us < 0 && us % 1000000 != 0) --s;
-        for (int64_t delta : {-1, 0, 1}) d->candidates.push_back(std::to_string((s + delta) * 1000000));
+      };
+      auto second_of = [](int64_t us) {
+        int64_t sec = us / 1000000;
+        if (us < 0 && us % 1000000 != 0) --sec;
+        return sec;
+      };
+      if (epoch) {
+        for (const std::string& n_text : probe.numeric) {
+          auto n = ParseNumeric(n_text);
+          // Beyond the clock's range a threshold is above or below every clock value.
+          if (!n || !(std::fabs(*n) < static_cast<double>(kMaxSeconds))) continue;
+          push_second(static_cast<int64_t>(std::floor(*n)));
+        }
+      } else {
+        for (const std::string& cand : probe.candidates) {
+          if (auto t = ParseDate(cand)) push_second(second_of(*t));
+        }
+        // aws:CurrentTime is formatted as an ISO date, which reads back as a date only for
+        // years 0000-9999: the clock values outside are "not a date" (another region).
+        for (const char* edge : {"0000-01-01T00:00:00Z", "9999-12-31T23:59:59Z"}) {
+          if (auto t = ParseDate(edge)) push_second(second_of(*t));
+        }
       }
       continue;
     }
@@ -686,10 +794,20 @@ void TrustDiff::Model::ComputeAtoms(Dim& d, const DiffOptions& o) {
   if (d.kind == DimKind::kTime) {
     values.push_back(std::to_string(default_now));
   } else {
-    RegionsResult r = FindRegions(d.universe, langs, o.max_automaton_states);
+    RegionLimits limits;
+    limits.max_states = o.max_automaton_states;
+    limits.max_elements = o.max_automaton_elements;
+    limits.max_work = o.max_automaton_work;
+    RegionsResult r = FindRegions(d.universe, langs, limits);
     if (!r.complete) {
-      Undecided("the tests on " + d.name + " need more than " +
-                std::to_string(o.max_automaton_states) + " automaton states");
+      const std::string what = r.limit == "states"   ? std::to_string(o.max_automaton_states) +
+                                                           " automaton states"
+                               : r.limit == "memory" ? std::to_string(o.max_automaton_elements) +
+                                                           " stored automaton states (memory)"
+                                                     : std::to_string(o.max_automaton_work) +
+                                                           " automaton steps (time)";
+      Undecided("the tests on " + d.name + " need more than " + what +
+                "; values outside the classes found are not decided");
     }
     for (Region& reg : r.regions) {
       // The automaton and the matcher must agree (they are two implementations of one test).
@@ -707,14 +825,45 @@ void TrustDiff::Model::ComputeAtoms(Dim& d, const DiffOptions& o) {
       values.push_back(std::move(reg.witness));
     }
   }
+  for (std::string& p : NumericRegionPoints(std::move(d.numeric))) {
+    if (!ParseNumeric(p)) {
+      Undecided("the number " + Quote(p) + " (between thresholds on " + d.name +
+                ") is not read as a number; numeric classes there are not decided");
+    }
+    d.candidates.push_back(std::move(p));
+  }
+  d.numeric.clear();
   for (const std::string& c : d.candidates) {
-    if (d.kind == DimKind::kTime || d.universe.Accepts(c)) values.push_back(c);
+    if (d.kind == DimKind::kTime || d.universe.Accepts(c)) {
+      values.push_back(c);
+    } else {
+      // A boundary point the key cannot take (sts:ExternalId "0"): the region it stands for
+      // may still have values in the universe, which no other point is known to hit.
+      Undecided("the boundary point " + Quote(c) + " of a typed test on " + d.name +
+                " is not a value the key can take; typed comparisons there are not decided");
+    }
   }
   for (std::string& v : values) {
     std::vector<bool> sig = d.Signature(v);
     if (d.atom_index.emplace(sig, d.atoms.size()).second) d.atoms.push_back({sig, std::move(v)});
   }
-  if (d.kind == DimKind::kKey && d.multivalued) {
+  if (d.kind != DimKind::kKey) return;
+  // The forms the key takes (docs/diff.md): AWS sends some keys single-valued only and some as
+  // sets only; any other key may come either way, as an eval line can write it.
+  if (IsKnownSingleValued(d.key_lower)) {
+    d.single = true;
+    d.sets = Dim::Sets::kNone;
+  } else if (IsKnownMultivalued(d.key_lower)) {
+    d.single = false;
+    d.sets = Dim::Sets::kAll;
+  } else {
+    d.single = true;
+    d.sets = d.set_ops ? Dim::Sets::kAll : Dim::Sets::kOne;
+  }
+  d.set_masks.clear();
+  if (d.sets == Dim::Sets::kOne) {
+    d.set_masks = {0};  // the empty set stands for every set: no operator reads its values
+  } else if (d.sets == Dim::Sets::kAll) {
     if (d.atoms.size() > o.max_set_atoms || d.atoms.size() >= 63) {
       Undecided(d.name + " is multivalued with " + std::to_string(d.atoms.size()) +
                 " atoms; only sets of one atom and of every atom are examined");
@@ -776,6 +925,80 @@ Caller IamCaller(const std::string& principal, const std::string& session) {
   return c;
 }
 
+bool IsUtf8(std::string_view s) {
+  static const Nfa* const utf8 = new Nfa(Nfa::Utf8Text(0));
+  return utf8->Accepts(s);
+}
+
+// The witness as `eval` reads it back from its JSON line (engine/io/eval_json.cc): the
+// principal re-parsed from the text printed for it, every context key `prefix:name`, every
+// string well-formed UTF-8, STS's parameter checks passed. nullopt (with *why) when no eval
+// line can carry it.
+std::optional<Witness> EvalForm(const Witness& in, const std::string& partition, std::string* why) {
+  Witness w = in;
+  Caller& c = w.request.caller;
+  StatusOr<Caller> parsed = Status::Internal("no principal");
+  switch (c.kind) {
+    case Caller::Kind::kService:
+      w.principal_text = c.raw;
+      parsed = ParseServiceCaller(w.principal_text);
+      break;
+    case Caller::Kind::kFederated:
+      w.principal_text = c.raw;
+      parsed = ParseFederatedCaller(w.principal_text);
+      break;
+    case Caller::Kind::kAssumedRole: {
+      // eval writes a session as assumed-role/NAME/SESSION, whose role has no path, or as the
+      // role's ARN with its path and no session name.
+      const std::string plain = "arn:" + c.partition + ":iam::" + c.account + ":role/" + c.role_name;
+      w.principal_text = c.role_arn == plain && !c.session_name.empty() ? c.arn : c.role_arn;
+      parsed = ParseAwsCaller(w.principal_text, partition);
+      break;
+    }
+    default:
+      w.principal_text = c.arn;
+      parsed = ParseAwsCaller(w.principal_text, partition);
+      break;
+  }
+  if (!parsed.ok()) {
+    *why = parsed.status().message();
+    return std::nullopt;
+  }
+  c = std::move(*parsed);
+  if (!IsUtf8(w.principal_text)) {
+    *why = "the principal is not UTF-8 text";
+    return std::nullopt;
+  }
+  for (const ContextEntry& e : w.request.context.entries()) {
+    if (e.key.find(':') == std::string::npos || !IsUtf8(e.key)) {
+      *why = "context key " + Quote(e.key) + " is not `prefix:name`";
+      return std::nullopt;
+    }
+    for (const std::string& v : e.values) {
+      if (!IsUtf8(v)) {
+        *why = "a value of " + e.key + " is not UTF-8 text";
+        return std::nullopt;
+      }
+    }
+  }
+  if (EqualsIgnoreCaseAscii(w.request.action, "sts:AssumeRole")) {
+    AssumeRoleParams p;
+    p.role_arn = w.request.resource;
+    if (const ContextEntry* e = w.request.context.Find("sts:externalid")) {
+      if (!e->values.empty()) p.external_id = e->values.front();
+    }
+    if (const ContextEntry* e = w.request.context.Find("sts:rolesessionname")) {
+      if (!e->values.empty()) p.role_session_name = e->values.front();
+    }
+    auto violations = CheckAssumeRoleParams(p);
+    if (!violations.empty()) {
+      *why = "STS would reject it: " + ValidationErrorMessage(violations);
+      return std::nullopt;
+    }
+  }
+  return w;
+}
+
 bool IsRoleShaped(const std::string& principal) {
   auto s = SplitArn(principal);
   return s && s->resource.substr(0, 5) == "role/";
@@ -806,8 +1029,23 @@ StatusOr<TrustDiff> DiffTrustPolicies(const CompiledPolicy* old_policy,
   // ---- Dimensions and their universes (docs/diff.md "The universe").
   const ByteSet dns = ByteRange('a', 'z') | ByteRange('A', 'Z') | ByteRange('0', '9') | BytesOf("-");
   const Nfa iam_name = Nfa::Repeat(IamNameChars(), 1);
-  const Nfa name_path = Nfa::Concat(
-      {Nfa::Repeat(IamNameChars() | BytesOf("/"), 0), iam_name});  // no trailing '/'
+  // [PATH/]NAME: IAM paths are "/" or "/seg/.../" with non-empty segments, so no "//".
+  Nfa path_segment = Nfa::Concat({iam_name, Nfa::Literal("/", false)});
+  Nfa segments;  // (seg/)*
+  {
+    Nfa star;
+    star.SetAccepting(0, true);
+    const uint32_t off = star.Embed(path_segment);
+    star.AddEps(0, off);
+    for (uint32_t st = off; st < star.size(); ++st) {
+      if (star.accepting(st)) {
+        star.SetAccepting(st, false);
+        star.AddEps(st, 0);
+      }
+    }
+    segments = std::move(star);
+  }
+  const Nfa name_path = Nfa::Concat({segments, iam_name});
   const Nfa partitions = Nfa::Union({Nfa::Literal("aws", false), Nfa::Literal("aws-cn", false),
                                      Nfa::Literal("aws-us-gov", false)});
   const Nfa acct = Digits12();
@@ -826,7 +1064,7 @@ StatusOr<TrustDiff> DiffTrustPolicies(const CompiledPolicy* old_policy,
   m.dims.push_back(MakeDim(DimKind::kPrincipal, "IAM principal (aws:PrincipalArn)", iam_principal));
   m.dims.push_back(MakeDim(DimKind::kSession, "role session name",
                            Nfa::Repeat(IamNameChars(), 2), 64));
-  m.dims.push_back(MakeDim(DimKind::kFederated, "federated provider", Nfa::Repeat(AllBytes(), 1)));
+  m.dims.push_back(MakeDim(DimKind::kFederated, "federated provider", Nfa::Utf8Text(1)));
   m.dims.push_back(MakeDim(DimKind::kIdentity, "caller's identity policies", Nfa()));
   m.dims.push_back(MakeDim(DimKind::kAction, "action", Nfa()));
   m.dims.push_back(MakeDim(DimKind::kTime, "time (aws:CurrentTime, aws:EpochTime)", Nfa()));
@@ -896,9 +1134,7 @@ StatusOr<TrustDiff> DiffTrustPolicies(const CompiledPolicy* old_policy,
 
   // The caller's identity policy when it allows: everything (the diff is about the trust
   // policy; the caller's own permissions are one boolean dimension).
-  ParsedPolicy identity_doc = ParsePolicy(
-      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]})",
-      PolicyKind::kIdentity);
+  ParsedPolicy identity_doc = ParsePolicy(kCallerIdentityPolicy, PolicyKind::kIdentity);
   std::shared_ptr<const CompiledPolicy> allow_all;
   if (identity_doc.ok()) {
     auto compiled = CompiledPolicy::Compile(identity_doc.doc, PolicyKind::kIdentity, "caller-identity-policy");
@@ -911,6 +1147,7 @@ StatusOr<TrustDiff> DiffTrustPolicies(const CompiledPolicy* old_policy,
   auto build = [&](const Tuple& t, Witness* w) {
     Request& r = w->request;
     r = Request{};
+    w->identity_allows = false;
     const size_t kind = static_cast<size_t>(t[0]);
     if (kind == kServiceCaller) {
       r.caller = *ParseServiceCaller(m.dims[1].atoms[t[1]].value);
@@ -928,13 +1165,14 @@ StatusOr<TrustDiff> DiffTrustPolicies(const CompiledPolicy* old_policy,
     r.now_micros = std::stoll(m.dims[7].atoms[std::max(t[7], 0)].value);
     for (size_t d = TrustDiff::Model::kFirstKey; d < nd; ++d) {
       const Dim& dim = m.dims[d];
-      if (t[d] <= 0) continue;  // absent
-      if (!dim.multivalued) {
-        r.context.Set(dim.name, {dim.atoms[t[d] - 1].value}, false);
+      if (t[d] <= 0) continue;  // absent (or any value: the decision does not read it)
+      const size_t v = static_cast<size_t>(t[d] - 1);
+      if (v < dim.single_count()) {
+        r.context.Set(dim.name, {dim.atoms[v].value}, false);
         continue;
       }
       std::vector<std::string> vs;
-      uint64_t mask = dim.set_masks[t[d] - 1];
+      uint64_t mask = dim.set_masks[v - dim.single_count()];
       for (size_t a = 0; a < dim.atoms.size(); ++a) {
         if (mask >> a & 1) vs.push_back(dim.atoms[a].value);
       }
@@ -962,84 +1200,172 @@ StatusOr<TrustDiff> DiffTrustPolicies(const CompiledPolicy* old_policy,
     return l;
   };
 
-  // Which key dimensions (and the time dimension) each statement's conditions read; keys AWS
-  // derives from the caller belong to the caller dimensions.
-  auto dims_of = [&](const CompiledPolicy* p) {
-    std::vector<std::vector<size_t>> per_statement;
+  // Per statement and condition: the dimension the condition reads (a key, or the time), -1
+  // when the caller alone decides it (keys derived from the caller), -2 when it reads more
+  // than one key (a policy variable: decided only once every key is fixed).
+  constexpr int kCallerDecides = -1, kSeveralKeys = -2;
+  auto cond_dims_of = [&](const CompiledPolicy* p) {
+    std::vector<std::vector<int>> per_statement;
     if (!p) return per_statement;
     for (const CompiledStatement& st : p->statements()) {
-      std::vector<size_t> ds;
+      std::vector<int> ds;
       for (const CompiledCondition& c : st.conditions) {
+        int dim = kCallerDecides;
         if (c.key_lower == "aws:currenttime" || c.key_lower == "aws:epochtime") {
-          ds.push_back(TrustDiff::Model::kTime);
+          dim = TrustDiff::Model::kTime;
         }
         for (size_t d = TrustDiff::Model::kFirstKey; d < nd; ++d) {
-          if (m.dims[d].key_lower == c.key_lower) ds.push_back(d);
+          if (m.dims[d].key_lower == c.key_lower) dim = static_cast<int>(d);
         }
+        for (const PolicyValue& v : c.values) {
+          if (v.has_template) dim = kSeveralKeys;
+        }
+        ds.push_back(dim);
       }
       per_statement.push_back(std::move(ds));
     }
     return per_statement;
   };
-  const std::vector<std::vector<size_t>> statement_dims[2] = {dims_of(old_policy),
-                                                              dims_of(new_policy)};
+  const CompiledPolicy* sides[2] = {old_policy, new_policy};
+  const std::vector<std::vector<int>> cond_dims[2] = {cond_dims_of(old_policy),
+                                                      cond_dims_of(new_policy)};
 
-  // Enumeration in two layers. The caller and the action (the prefix) decide which statements
-  // can apply at all: the action must match and the Principal must match, neither of which
-  // reads a condition key. Only the keys read by the conditions of those statements can change
-  // the decision, so only they are enumerated; the others take every value at once (kAnyValue).
+  // Enumeration in two layers (docs/diff.md "Method"). The caller and the action (the prefix, one
+  // "part" of the request space) decide which statements can apply at all: the action must
+  // match and the Principal must match, neither of which reads a condition key. Only the keys
+  // read by the conditions of those statements can change the decision, so only they are
+  // enumerated, one at a time; the others take every value at once (kAnyValue). After each key
+  // is fixed, a traced evaluation tells whether every applicable statement is already decided
+  // (all its conditions read fixed keys, or one of those is false); then the keys not yet fixed
+  // cannot change the outcome and are not enumerated either. A statement with N conditions on N
+  // keys so costs O(N) evaluations, not 2^N.
   constexpr int32_t kAnyValue = -2;
   std::map<std::string, std::vector<Tuple>> differing;  // by outcome label
   size_t examined = 0;
-  bool exhausted = false;
+  size_t evaluations = 0, part_start = 0;
+  bool part_over = false;
+  std::vector<std::string> abandoned;  // parts the budget did not cover
+  // Work units of one evaluation of each side (trust_diff.h DiffOptions::max_work).
+  size_t weight = 2;
+  for (const CompiledPolicy* p : sides) {
+    if (!p) continue;
+    weight += p->statements().size();
+    for (const CompiledStatement& st : p->statements()) weight += st.conditions.size();
+  }
+  const size_t traced_weight = 3 * weight;
+  auto spend = [&](size_t n) {
+    evaluations += n;
+    if (evaluations - part_start > options.max_work_per_part || evaluations > options.max_work) {
+      part_over = true;
+    }
+  };
+  auto record = [&](const Decision& a, const Decision& b, const Tuple& tu) {
+    ++examined;
+    if ((a.effect == Effect::kAllowed) != (b.effect == Effect::kAllowed)) {
+      differing[label_of(a, b)].push_back(tu);
+    }
+  };
   Tuple t(nd, -1);
   Witness w;
   std::vector<size_t> relevant;
-  std::function<void(size_t)> inner = [&](size_t i) {
-    if (exhausted) return;
-    if (i == relevant.size()) {
-      if (++examined > options.max_combinations) {
-        exhausted = true;
-        return;
+  std::vector<size_t> live[2];  // statements whose action and Principal match the prefix
+  EvalOptions traced;
+  traced.trace = true;
+  // True when the fixed dimensions of `t` decide every live statement; then `out` holds the
+  // decisions (the same for every value of the dimensions not fixed).
+  auto decided = [&](Decision out[2]) {
+    build(t, &w);
+    for (int s = 0; s < 2; ++s) {
+      out[s] = Authorize(w.request, sides[s], w.identity_allows ? with_identity : without_identity,
+                         traced);
+    }
+    spend(traced_weight);
+    for (int s = 0; s < 2; ++s) {
+      if (!sides[s]) continue;
+      const std::vector<StatementTrace>& tr = out[s].policies.front().trace;
+      for (size_t j : live[s]) {
+        const std::vector<int>& conds = cond_dims[s][j];
+        if (j >= tr.size() || tr[j].conditions.size() != conds.size()) return false;
+        bool all_fixed = true, one_false = false;
+        for (size_t ci = 0; ci < conds.size(); ++ci) {
+          const int dim = conds[ci];
+          const bool fixed = dim == kCallerDecides || (dim >= 0 && t[dim] != kAnyValue);
+          if (!fixed) {
+            all_fixed = false;
+          } else if (!tr[j].conditions[ci].result) {
+            one_false = true;
+          }
+        }
+        if (!all_fixed && !one_false) return false;
       }
+    }
+    return true;
+  };
+  std::function<void(size_t)> inner = [&](size_t i) {
+    if (part_over) return;
+    if (i == relevant.size()) {
       build(t, &w);
       Decision a = decide(old_policy, w);
       Decision b = decide(new_policy, w);
-      if ((a.effect == Effect::kAllowed) != (b.effect == Effect::kAllowed)) {
-        differing[label_of(a, b)].push_back(t);
-      }
+      spend(weight);
+      record(a, b, t);
+      return;
+    }
+    Decision ds[2];
+    if (decided(ds)) {
+      record(ds[0], ds[1], t);
       return;
     }
     const size_t d = relevant[i];
-    for (size_t v = 0; v < m.dims[d].value_count() && !exhausted; ++v) {
+    for (size_t v = 0; v < m.dims[d].value_count() && !part_over; ++v) {
       t[d] = static_cast<int32_t>(v);
       inner(i + 1);
     }
     t[d] = kAnyValue;
   };
-  EvalOptions traced;
-  traced.trace = true;
+  auto describe_part = [&](size_t kind) {
+    std::string s;
+    if (kind == kServiceCaller) {
+      s = "service principal " + m.dims[1].DescribeAtom(t[1]);
+    } else if (kind == kFederatedCaller) {
+      s = "federated provider " + m.dims[4].DescribeAtom(t[4]);
+    } else {
+      s = "IAM principal " + m.dims[2].DescribeAtom(t[2]);
+      if (t[3] >= 0) s += ", session name " + m.dims[3].DescribeAtom(t[3]);
+      s += t[5] == 1 ? ", whose identity policies allow it" : ", whose identity policies do not";
+    }
+    return s + ", action " + TrustActions()[t[6]];
+  };
   std::function<void(size_t, size_t)> rec = [&](size_t kind, size_t d) {
-    if (exhausted) return;
     if (d == TrustDiff::Model::kTime) {
       for (size_t k = d; k < nd; ++k) t[k] = kAnyValue;
-      build(t, &w);
-      relevant.clear();
-      const CompiledPolicy* sides[2] = {old_policy, new_policy};
-      for (int s = 0; s < 2; ++s) {
-        if (!sides[s]) continue;
-        Decision dd = Authorize(w.request, sides[s],
-                                w.identity_allows ? with_identity : without_identity, traced);
-        const std::vector<StatementTrace>& tr = dd.policies.front().trace;
-        for (size_t i = 0; i < tr.size() && i < statement_dims[s].size(); ++i) {
-          if (tr[i].action_matched && (!tr[i].has_principal || tr[i].principal != PrincipalMatch::kNone)) {
-            relevant.insert(relevant.end(), statement_dims[s][i].begin(), statement_dims[s][i].end());
+      part_start = evaluations;
+      part_over = evaluations > options.max_work;
+      if (!part_over) {
+        build(t, &w);
+        relevant.clear();
+        for (int s = 0; s < 2; ++s) {
+          live[s].clear();
+          if (!sides[s]) continue;
+          Decision dd = Authorize(w.request, sides[s],
+                                  w.identity_allows ? with_identity : without_identity, traced);
+          const std::vector<StatementTrace>& tr = dd.policies.front().trace;
+          for (size_t i = 0; i < tr.size() && i < cond_dims[s].size(); ++i) {
+            if (tr[i].action_matched &&
+                (!tr[i].has_principal || tr[i].principal != PrincipalMatch::kNone)) {
+              live[s].push_back(i);
+              for (int cd : cond_dims[s][i]) {
+                if (cd >= 0) relevant.push_back(static_cast<size_t>(cd));
+              }
+            }
           }
         }
+        spend(traced_weight);
+        std::sort(relevant.begin(), relevant.end());
+        relevant.erase(std::unique(relevant.begin(), relevant.end()), relevant.end());
+        inner(0);
       }
-      std::sort(relevant.begin(), relevant.end());
-      relevant.erase(std::unique(relevant.begin(), relevant.end()), relevant.end());
-      inner(0);
+      if (part_over) abandoned.push_back(describe_part(kind));
       return;
     }
     bool on = active(kind, d);
@@ -1055,13 +1381,19 @@ StatusOr<TrustDiff> DiffTrustPolicies(const CompiledPolicy* old_policy,
     }
   };
   for (size_t kind = 0; kind < 3; ++kind) {
+    t.assign(nd, -1);
     t[0] = static_cast<int32_t>(kind);
     rec(kind, 1);
   }
-  if (exhausted) {
-    m.Undecided("the request space has more than " + std::to_string(options.max_combinations) +
-                " combinations of atoms that can change a decision; the classes listed are "
-                "real but the list may be incomplete");
+  if (!abandoned.empty()) {
+    std::string parts;
+    for (size_t i = 0; i < abandoned.size() && i < 3; ++i) parts += (i ? "; " : "") + abandoned[i];
+    if (abandoned.size() > 3) parts += "; and " + std::to_string(abandoned.size() - 3) + " more";
+    m.Undecided("the work budget (" + std::to_string(options.max_work_per_part) +
+                " units per part, " + std::to_string(options.max_work) +
+                " in all; docs/diff.md) ran out before " + std::to_string(abandoned.size()) +
+                " part(s) of the request space were decided, so changes there are NOT ruled "
+                "out (the classes listed are real, the list is incomplete): " + parts);
   }
   out.examined_ = examined;
 
@@ -1107,12 +1439,22 @@ StatusOr<TrustDiff> DiffTrustPolicies(const CompiledPolicy* old_policy,
       DiffClass cls;
       Tuple first(nd);
       for (size_t d = 0; d < nd; ++d) first[d] = b[d].front();
-      build(first, &cls.witness);
-      Decision a = decide(old_policy, cls.witness);
-      Decision bnew = decide(new_policy, cls.witness);
-      cls.new_access = bnew.effect == Effect::kAllowed;
-      cls.old_side = side(a);
-      cls.new_side = side(bnew);
+      // Prefer a session name no test reads: an eval line cannot write the session name of a
+      // role that has a path (it writes such a role's ARN, "some session of the role").
+      if (first[TrustDiff::Model::kSession] >= 0) {
+        const Dim& sd = m.dims[TrustDiff::Model::kSession];
+        for (int32_t v : b[TrustDiff::Model::kSession]) {
+          const std::vector<bool>& sig = sd.atoms[v].sig;
+          if (std::find(sig.begin(), sig.end(), true) == sig.end()) {
+            first[TrustDiff::Model::kSession] = v;
+            break;
+          }
+        }
+      }
+      Witness internal;
+      build(first, &internal);
+      const Decision ia = decide(old_policy, internal);
+      const Decision ib = decide(new_policy, internal);
       cls.combinations = 1;
       for (size_t d = 0; d < nd; ++d) {
         cls.combinations *= b[d].size();
@@ -1129,6 +1471,32 @@ StatusOr<TrustDiff> DiffTrustPolicies(const CompiledPolicy* old_policy,
           if (b[d].size() > shown) line += " | ... (" + std::to_string(b[d].size() - shown) + " more)";
           cls.constraints.push_back(std::move(line));
         }
+      }
+      // The witness is printed as an eval line (docs/cli.md); it must be one, and eval must
+      // decide it as the class says. Else the class is reported, but as not decided exactly.
+      std::string why;
+      std::optional<Witness> shown = EvalForm(internal, m.role_partition, &why);
+      if (shown) {
+        Decision a = decide(old_policy, *shown);
+        Decision bnew = decide(new_policy, *shown);
+        if (a.effect == ia.effect && bnew.effect == ib.effect) {
+          cls.witness = std::move(*shown);
+          cls.new_access = bnew.effect == Effect::kAllowed;
+          cls.old_side = side(a);
+          cls.new_side = side(bnew);
+        } else {
+          why = "written as an eval request (" + shown->principal_text +
+                ") it is decided otherwise";
+          shown.reset();
+        }
+      }
+      if (!shown) {
+        std::string desc;
+        for (const std::string& c : cls.constraints) desc += (desc.empty() ? "" : "; ") + c;
+        m.Undecided(std::string(ib.effect == Effect::kAllowed ? "new" : "removed") +
+                    " access for requests where " + desc +
+                    ": no witness can be written as an eval request (" + why + ")");
+        continue;
       }
       out.classes_.push_back(std::move(cls));
       m.boxes.push_back(std::move(b));
@@ -1199,10 +1567,16 @@ std::optional<size_t> TrustDiff::ClassOf(const Request& r, bool identity_allows)
       t[d] = 0;
       continue;
     }
-    if (e->multivalued != dim.multivalued) return std::nullopt;  // outside the universe
-    if (!dim.multivalued) {
+    if (!e->multivalued) {
+      if (!dim.single) return std::nullopt;  // outside the universe
       if (e->values.size() != 1 || !(a = atom(d, e->values[0]))) return std::nullopt;
       t[d] = *a + 1;
+      continue;
+    }
+    const int32_t first_set = static_cast<int32_t>(1 + dim.single_count());
+    if (dim.sets == Dim::Sets::kNone) return std::nullopt;  // outside the universe
+    if (dim.sets == Dim::Sets::kOne) {
+      t[d] = first_set;  // every set behaves as the empty set
       continue;
     }
     uint64_t mask = 0;
@@ -1212,7 +1586,7 @@ std::optional<size_t> TrustDiff::ClassOf(const Request& r, bool identity_allows)
     }
     auto it = std::find(dim.set_masks.begin(), dim.set_masks.end(), mask);
     if (it == dim.set_masks.end()) return std::nullopt;
-    t[d] = static_cast<int32_t>(it - dim.set_masks.begin()) + 1;
+    t[d] = static_cast<int32_t>(it - dim.set_masks.begin()) + first_set;
   }
   for (size_t i = 0; i < m.boxes.size(); ++i) {
     bool in = true;

@@ -40,18 +40,34 @@ struct DiffOptions {
   std::string role_arn = "arn:aws:iam::123456789012:role/diffed-role";
   // The clock when no condition reads aws:CurrentTime / aws:EpochTime.
   int64_t now_micros = 0;
-  // Upper bound on atom combinations examined; beyond it the diff is reported undecided.
-  size_t max_combinations = 4'000'000;
+  // The work budget (docs/diff.md "Budget"), so that a diff ends in about a second whatever
+  // the policies. Work is counted in units: evaluating a policy on a request costs 1 + its
+  // statements + its conditions (three times that when traced). A part of the request space
+  // (one caller class and action) that needs more than max_work_per_part, or every part left
+  // once max_work is spent, is reported not decided exactly.
+  size_t max_work = 4'000'000;
+  size_t max_work_per_part = 1'000'000;
   // Multivalued keys: sets are enumerated as subsets of atoms while the atoms are at most this.
   size_t max_set_atoms = 10;
-  // Product states per automaton search (automaton.h FindRegions).
+  // Per automaton search (automaton.h FindRegions, RegionLimits): product states, stored NFA
+  // state ids (memory, about 12 bytes each) and NFA edges followed (time).
   size_t max_automaton_states = 200'000;
+  size_t max_automaton_elements = 4'000'000;
+  size_t max_automaton_work = 100'000'000;
 };
 
-// A concrete request: what both policies were evaluated on.
+// The caller's identity policy when `identity_allows`: it allows everything (the diff is about
+// the trust policy; the caller's own permissions are one yes/no dimension).
+inline constexpr char kCallerIdentityPolicy[] =
+    R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]})";
+
+// A concrete request: what both policies were evaluated on. It is exactly the request `eval`
+// reads from the line {"principal": {TYPE: principal_text}, "action", "resource", "context",
+// "now", "identity_policies": [kCallerIdentityPolicy] when identity_allows} (docs/diff.md).
 struct Witness {
   Request request;
   bool identity_allows = false;  // the caller's own identity policies allow the action (IAM)
+  std::string principal_text;    // the principal as an eval line writes it (AWS/Service/Federated)
 };
 
 // One side's answer for a class.

@@ -2,10 +2,12 @@
 // policies or two worlds, with a witness for each (engine/diff/trust_diff.h,
 // sim/diff/world_diff.h, docs/diff.md).
 #include <CLI/CLI.hpp>
+#include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "engine/base/diagnostic.h"
 #include "engine/condition/values.h"
 #include "engine/diff/trust_diff.h"
 #include "engine/eval/explain.h"
@@ -52,6 +54,10 @@ std::string DbUserNote(std::string_view external_id) {
          std::string(s->account) + ")";
 }
 
+// User text (policy values, witness values) made safe for a terminal: control characters
+// escaped, nothing cut.
+std::string Safe(std::string_view text) { return SanitizeForMessage(text, std::string::npos); }
+
 std::string CallerText(const diff::Witness& w) {
   const Caller& c = w.request.caller;
   std::string s;
@@ -71,18 +77,38 @@ std::string CallerText(const diff::Witness& w) {
   return s;
 }
 
+// The clock as `eval` reads it back: ISO 8601 when that is exact, else epoch seconds.
+std::string NowText(int64_t micros) {
+  std::string iso = FormatIsoUtc(micros);
+  if (const int64_t frac = ((micros % 1000000) + 1000000) % 1000000; frac && !iso.empty() &&
+                                                                      iso.back() == 'Z') {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, ".%06lld", static_cast<long long>(frac));
+    iso.insert(iso.size() - 1, buf);
+  }
+  auto back = ParseDate(iso);
+  if (back && *back == micros) return iso;
+  const bool neg = micros < 0;
+  const uint64_t a = neg ? static_cast<uint64_t>(-(micros + 1)) + 1 : static_cast<uint64_t>(micros);
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%s%llu.%06llu", neg ? "-" : "",
+                static_cast<unsigned long long>(a / 1000000),
+                static_cast<unsigned long long>(a % 1000000));
+  return buf;
+}
+
+// The witness as an `eval` request line (docs/cli.md); add "resource_policy" (OLD or NEW) to
+// replay it.
 json WitnessJson(const diff::Witness& w) {
   const Request& r = w.request;
   json j;
   const Caller& c = r.caller;
-  if (c.kind == Caller::Kind::kService) {
-    j["principal"] = {{"Service", c.raw}};
-  } else if (c.kind == Caller::Kind::kFederated) {
-    j["principal"] = {{"Federated", c.raw}};
-  } else {
-    j["principal"] = {{"AWS", c.arn}};
-    j["principal_arn"] = c.principal_arn();
-    j["identity_policies_allow"] = w.identity_allows;
+  const char* type = c.kind == Caller::Kind::kService     ? "Service"
+                     : c.kind == Caller::Kind::kFederated ? "Federated"
+                                                          : "AWS";
+  j["principal"] = {{type, w.principal_text}};
+  if (w.identity_allows) {
+    j["identity_policies"] = json::array({json::parse(diff::kCallerIdentityPolicy)});
   }
   j["action"] = r.action;
   j["resource"] = r.resource;
@@ -95,7 +121,7 @@ json WitnessJson(const diff::Witness& w) {
     }
   }
   j["context"] = ctx;
-  j["now"] = FormatIsoUtc(r.now_micros);
+  j["now"] = NowText(r.now_micros);
   return j;
 }
 
@@ -144,19 +170,19 @@ json TrustDiffJson(const diff::TrustDiff& d) {
 
 void PrintClass(std::ostream& os, const diff::DiffClass& c, size_t n) {
   os << "  [" << (c.new_access ? "+" : "-") << n << "] requests where\n";
-  for (const std::string& line : c.constraints) os << "        " << line << "\n";
+  for (const std::string& line : c.constraints) os << "        " << Safe(line) << "\n";
   const Request& r = c.witness.request;
-  os << "      witness: " << CallerText(c.witness) << "\n";
+  os << "      witness: " << Safe(CallerText(c.witness)) << "\n";
   os << "        calls " << r.action << " on " << r.resource << "\n";
   for (const ContextEntry& e : r.context.entries()) {
-    os << "        " << e.key << " = ";
+    os << "        " << Safe(e.key) << " = ";
     if (e.multivalued) {
       os << "[";
-      for (size_t i = 0; i < e.values.size(); ++i) os << (i ? ", " : "") << e.values[i];
+      for (size_t i = 0; i < e.values.size(); ++i) os << (i ? ", " : "") << Safe(e.values[i]);
       os << "]\n";
     } else {
-      os << e.values.front();
-      if (EqualsIgnoreCaseAscii(e.key, "sts:ExternalId")) os << DbUserNote(e.values.front());
+      os << Safe(e.values.front());
+      if (EqualsIgnoreCaseAscii(e.key, "sts:ExternalId")) os << Safe(DbUserNote(e.values.front()));
       os << "\n";
     }
   }
@@ -184,8 +210,22 @@ void PrintTrustDiff(std::ostream& os, const diff::TrustDiff& d, bool verbose) {
   }
   if (!d.exact()) {
     os << "NOT DECIDED EXACTLY (" << d.undecided().size() << ")\n";
-    for (const std::string& u : d.undecided()) os << "  - " << u << "\n";
+    for (const std::string& u : d.undecided()) os << "  - " << Safe(u) << "\n";
   }
+}
+
+// Writes the JSON answer. The engine only puts UTF-8 text in a diff (witnesses are eval lines),
+// so a failure here is an internal error: reported, and the run fails closed (exit 1).
+bool PrintJson(const json& j) {
+  std::string text;
+  try {
+    text = j.dump();
+  } catch (const json::exception& e) {
+    PrintError(std::string("internal error: cannot write the diff as JSON: ") + e.what());
+    return false;
+  }
+  std::cout << text << "\n";
+  return true;
 }
 
 struct Verdict {
@@ -245,7 +285,7 @@ int RunDiffPolicies(const DiffArgs& a, const std::string& old_text, const std::s
     json out = TrustDiffJson(*d);
     out["old"] = a.old_path;
     out["new"] = a.new_path;
-    std::cout << out.dump() << "\n";
+    if (!PrintJson(out)) return kExitDenied;
   } else {
     std::cout << "redtrust diff: OLD " << a.old_path << ", NEW " << a.new_path << "\n";
     PrintTrustDiff(std::cout, *d, a.verbose);
@@ -294,7 +334,7 @@ int RunDiffWorlds(const DiffArgs& a, int64_t now) {
                               {"new_access", rs_new},
                               {"removed_access", rs_removed}}},
                 {"roles", roles}};
-    std::cout << out.dump() << "\n";
+    if (!PrintJson(out)) return kExitDenied;
     return ExitFor(a, v);
   }
   std::cout << "redtrust diff: OLD world " << a.old_path << ", NEW world " << a.new_path << "\n";
@@ -361,8 +401,9 @@ void AddDiffCommand(CLI::App& app, int* exit_code) {
       "Which requests does NEW decide differently from OLD? OLD and NEW are two role trust\n"
       "policies (JSON files) or two worlds (directories or world files). Lists every class of\n"
       "requests whose decision changes, grouped as new access and removed access, each with a\n"
-      "concrete witness request and the deciding statements on each side. Exact (automata, not\n"
-      "sampling); anything it cannot decide exactly is listed as such. docs/diff.md.\n"
+      "concrete witness request (an `eval` line) and the deciding statements on each side. Exact\n"
+      "(automata, not sampling) within a work budget of about a second; anything it cannot\n"
+      "decide exactly is listed as such, and --fail-on then fails closed. docs/diff.md.\n"
       "  redtrust diff old-trust.json new-trust.json --fail-on new-access\n"
       "Exit 0, or 1 when --fail-on finds such a change (or cannot rule one out), 2 bad input.");
   c->add_option("old", args->old_path, "The policy or world before the change")->required();
