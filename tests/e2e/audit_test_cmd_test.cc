@@ -52,8 +52,11 @@ class AuditTestCmdTest : public redtrust::testing_support::BinaryTest {
   // A trust-policy `can` case; `expect` as given.
   static json CanCase(const std::string& name, const std::string& user, const json& expect) {
     return {{"name", name},
-            {"can", {{"user", user}, {"cluster", "my-cluster"}, {"region", "us-west-2"},
-                     {"account", "123456789012"}}},
+            {"can",
+             {{"user", user},
+              {"cluster", "my-cluster"},
+              {"region", "us-west-2"},
+              {"account", "123456789012"}}},
             {"expect", expect}};
   }
   static json TrustSuite(const std::string& name, const std::vector<json>& cases) {
@@ -84,8 +87,9 @@ class AuditTestCmdTest : public redtrust::testing_support::BinaryTest {
 
 // Audit: a Sid mismatch read "expected allowed, got allowed".
 TEST_F(AuditTestCmdTest, JUnitFailureMessageNamesEveryDifferingExpectation) {
-  json suite = {{"name", "sids"},
-                {"cases", json::array({SidCase({{"decision", "allowed"}, {"sid", "SomethingElse"}})})}};
+  json suite = {
+      {"name", "sids"},
+      {"cases", json::array({SidCase({{"decision", "allowed"}, {"sid", "SomethingElse"}})})}};
   std::string report = (tmp_ / "report.xml").string();
   RunResult r = Run({"test", TempFile("s.json", suite.dump(2)), "--junit", report});
   EXPECT_EQ(r.exit_code, 1) << r;
@@ -95,8 +99,8 @@ TEST_F(AuditTestCmdTest, JUnitFailureMessageNamesEveryDifferingExpectation) {
   EXPECT_THAT(xml, Not(HasSubstr("expected allowed, got allowed")));
 
   // Two fields differ: both are named (decision first).
-  json two = TrustSuite("two", {CanCase("user3", "user3",
-                                        {{"decision", "allowed"}, {"message", "no such text"}})});
+  json two = TrustSuite(
+      "two", {CanCase("user3", "user3", {{"decision", "allowed"}, {"message", "no such text"}})});
   RunResult r2 = Run({"test", TempFile("two.json", two.dump(2)), "--junit", report});
   EXPECT_EQ(r2.exit_code, 1) << r2;
   xml = ReadFile(report);
@@ -109,6 +113,7 @@ TEST_F(AuditTestCmdTest, JUnitFailureMessageNamesEveryDifferingExpectation) {
 // Audit: --record rewrote expectations that still hold (a message substring became the whole
 // message, a gate "P6" became "P6 sts-hop-1").
 TEST_F(AuditTestCmdTest, RecordLeavesExpectationsThatStillHoldAlone) {
+  // clang-format off
   const std::string text = R"({
   "name": "keep",
   "world": ")" + Fixture("fixtures/worlds/redshift-guide") + R"(",
@@ -122,6 +127,7 @@ TEST_F(AuditTestCmdTest, RecordLeavesExpectationsThatStillHoldAlone) {
   ]
 }
 )";
+  // clang-format on
   std::string path = TempFile("keep.json", text);
   RunResult check = Run({"test", path});
   ASSERT_EQ(check.exit_code, 0) << check;
@@ -143,7 +149,8 @@ TEST_F(AuditTestCmdTest, RecordLeavesExpectationsThatStillHoldAlone) {
   EXPECT_THAT(rec.out, Not(HasSubstr("recorded keep/substring")));
   EXPECT_THAT(rec.out, HasSubstr("1 expectation(s) changed, 1 unchanged"));
   json after = json::parse(ReadFile(path));
-  EXPECT_EQ(after["cases"][0]["expect"], json({{"decision", "denied"}, {"message", "not authorized"}}));
+  EXPECT_EQ(after["cases"][0]["expect"],
+            json({{"decision", "denied"}, {"message", "not authorized"}}));
   EXPECT_EQ(after["cases"][1]["expect"]["gate"], "P6");
   EXPECT_THAT(after["cases"][1]["expect"]["message"].get<std::string>(),
               HasSubstr("is not authorized to assume"));
@@ -156,8 +163,9 @@ TEST_F(AuditTestCmdTest, RecordLeavesExpectationsThatStillHoldAlone) {
 
 // Audit: an unreadable suite wrote no JUnit file and no `N passed, M failed` line.
 TEST_F(AuditTestCmdTest, UnreadableSuiteIsAnErrorInJUnitAndSummary) {
-  std::string good = TempFile(
-      "good.json", TrustSuite("good", {CanCase("user1", "user1", {{"decision", "allowed"}})}).dump(2));
+  std::string good =
+      TempFile("good.json",
+               TrustSuite("good", {CanCase("user1", "user1", {{"decision", "allowed"}})}).dump(2));
   std::string bad = TempFile("bad.json", R"({"name": "bad", "cases": [}")");
   std::string report = (tmp_ / "report.xml").string();
   RunResult r = Run({"test", good, bad, "--junit", report});
@@ -165,11 +173,12 @@ TEST_F(AuditTestCmdTest, UnreadableSuiteIsAnErrorInJUnitAndSummary) {
   EXPECT_THAT(r.err, HasSubstr(bad + ":1:"));
   EXPECT_THAT(r.out, HasSubstr("PASS good/user1\n"));
   EXPECT_THAT(r.out, HasSubstr("ERROR " + bad + ": the suite cannot be read"));
-  EXPECT_THAT(r.out, HasSubstr("1 of the failed are errors: 1 suite(s) could not be read"));
+  EXPECT_THAT(r.out, HasSubstr("1 error(s) counted as failed: 1 suite(s) could not be read"));
   EXPECT_EQ(LastLine(r.out), "1 passed, 1 failed");
   ASSERT_TRUE(fs::exists(report)) << r;
   std::string xml = ReadFile(report);
-  EXPECT_THAT(xml, HasSubstr("<testsuites name=\"redtrust\" tests=\"2\" failures=\"0\" errors=\"1\""));
+  EXPECT_THAT(xml,
+              HasSubstr("<testsuites name=\"redtrust\" tests=\"2\" failures=\"0\" errors=\"1\""));
   EXPECT_THAT(xml, HasSubstr("<testsuite name=\"bad\" tests=\"1\" failures=\"0\" errors=\"1\""));
   EXPECT_THAT(xml, HasSubstr("<error message=\"the suite cannot be read: " + bad + ":1:"));
 
@@ -187,14 +196,20 @@ TEST_F(AuditTestCmdTest, RunTimeErrorIsAnErrorInTextAndJUnit) {
       {"world", Fixture("fixtures/worlds/redshift-guide")},
       {"cases",
        {{{"name", "unknown user"},
-         {"sql", {{"user", "nobody"}, {"cluster", "my-cluster"},
-                  {"sql", "COPY venue FROM 's3://redshift-guide-data/tickit/venue_pipe.txt' "
-                          "IAM_ROLE default DELIMITER '|'"}}},
+         {"sql",
+          {{"user", "nobody"},
+           {"cluster", "my-cluster"},
+           {"sql",
+            "COPY venue FROM 's3://redshift-guide-data/tickit/venue_pipe.txt' "
+            "IAM_ROLE default DELIMITER '|'"}}},
          {"expect", {{"decision", "denied"}}}},
         {{"name", "user1"},
-         {"sql", {{"user", "user1"}, {"cluster", "my-cluster"},
-                  {"sql", "COPY venue FROM 's3://redshift-guide-data/tickit/venue_pipe.txt' "
-                          "IAM_ROLE 'arn:aws:iam::123456789012:role/RedshiftCopyUnload' DELIMITER '|'"}}},
+         {"sql",
+          {{"user", "user1"},
+           {"cluster", "my-cluster"},
+           {"sql",
+            "COPY venue FROM 's3://redshift-guide-data/tickit/venue_pipe.txt' "
+            "IAM_ROLE 'arn:aws:iam::123456789012:role/RedshiftCopyUnload' DELIMITER '|'"}}},
          {"expect", {{"decision", "denied"}}}}}}};
   std::string report = (tmp_ / "report.xml").string();
   RunResult r = Run({"test", TempFile("rt.json", suite.dump(2)), "--junit", report});
@@ -202,7 +217,7 @@ TEST_F(AuditTestCmdTest, RunTimeErrorIsAnErrorInTextAndJUnit) {
   EXPECT_THAT(r.out, HasSubstr("ERROR rt/unknown user\n  error: "));
   EXPECT_THAT(r.out, Not(HasSubstr("FAIL rt/unknown user")));
   EXPECT_THAT(r.out, HasSubstr("FAIL rt/user1\n"));
-  EXPECT_THAT(r.out, HasSubstr("\n1 of the failed are errors: 0 suite(s) could not be read, "
+  EXPECT_THAT(r.out, HasSubstr("\n1 error(s) counted as failed: 0 suite(s) could not be read, "
                                "1 case(s) could not be evaluated\n"));
   EXPECT_EQ(LastLine(r.out), "0 passed, 2 failed");
   std::string xml = ReadFile(report);

@@ -83,13 +83,13 @@ size_t Utf8Length(std::string_view text, size_t i) {
   if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
   if (c >= 0xE0 && c <= 0xEF) {
     if (!cont(1) || !cont(2)) return 0;
-    if (c == 0xE0 && b(1) < 0xA0) return 0;  // overlong
+    if (c == 0xE0 && b(1) < 0xA0) return 0;   // overlong
     if (c == 0xED && b(1) >= 0xA0) return 0;  // surrogate
     return 3;
   }
   if (c >= 0xF0 && c <= 0xF4) {
     if (!cont(1) || !cont(2) || !cont(3)) return 0;
-    if (c == 0xF0 && b(1) < 0x90) return 0;  // overlong
+    if (c == 0xF0 && b(1) < 0x90) return 0;   // overlong
     if (c == 0xF4 && b(1) >= 0x90) return 0;  // above U+10FFFF
     return 4;
   }
@@ -214,7 +214,8 @@ struct Actual {
 };
 
 std::string At(const Suite& s, const SourcePos& p) {
-  return TerminalText(s.path, kMaxPathBytes) + ":" + std::to_string(p.line) + ":" + std::to_string(p.column);
+  return TerminalText(s.path, kMaxPathBytes) + ":" + std::to_string(p.line) + ":" +
+         std::to_string(p.column);
 }
 
 [[noreturn]] void Fail(const Suite& s, const SourcePos& p, const std::string& message,
@@ -233,7 +234,9 @@ StatusOr<std::string> ReadRegularFile(const std::string& path) {
     return Status::InvalidArgument(TerminalText(path, kMaxPathBytes) + ": is a directory");
   }
   auto text = ReadFile(path);
-  if (!text.ok()) return Status(text.status().code(), TerminalText(text.status().message(), kMaxLineBytes));
+  if (!text.ok()) {
+    return Status(text.status().code(), TerminalText(text.status().message(), kMaxLineBytes));
+  }
   return text;
 }
 
@@ -253,8 +256,9 @@ void CheckFields(const Suite& s, const JsonValue& obj, std::string_view what,
     bool ok = false;
     for (std::string_view a : allowed) ok = ok || m.key == a;
     if (!ok) {
-      Fail(s, m.key_pos,
-           "unknown field " + Q(m.key) + " in " + std::string(what) + "; expected " + Join(allowed));
+      Fail(
+          s, m.key_pos,
+          "unknown field " + Q(m.key) + " in " + std::string(what) + "; expected " + Join(allowed));
     }
   }
 }
@@ -355,7 +359,9 @@ Case ReadCase(const Suite& s, const JsonValue& v, std::set<std::string>& names, 
   Case c;
   c.case_end = v.end_offset;
   c.name = ReqString(s, v, "name", "a case");
-  if (!names.insert(c.name).second) Fail(s, v.Find("name")->pos, "duplicate case name " + Q(c.name));
+  if (!names.insert(c.name).second) {
+    Fail(s, v.Find("name")->pos, "duplicate case name " + Q(c.name));
+  }
   int questions = 0;
   for (const char* k : {"eval", "can", "sql"}) questions += v.Find(k) != nullptr;
   if (questions != 1) {
@@ -395,7 +401,9 @@ Case ReadCase(const Suite& s, const JsonValue& v, std::set<std::string>& names, 
       else if (f == "unload") c.command = sim::AssumeRoleCommand::kUnload;
       else Fail(s, q->Find("for")->pos, "`for` is \"copy\" or \"unload\", not " + Q(f));
       c.world_cluster = s.world->FindCluster(c.cluster);
-      if (!c.world_cluster) Fail(s, q->Find("cluster")->pos, "no cluster " + Q(c.cluster) + " in the world");
+      if (!c.world_cluster) {
+        Fail(s, q->Find("cluster")->pos, "no cluster " + Q(c.cluster) + " in the world");
+      }
       auto role = ResolveWorldRole(*s.world, *c.world_cluster, c.role);
       if (!role.ok()) Fail(s, q->Find("role")->pos, role.status().message());
       c.role = *role;
@@ -408,7 +416,8 @@ Case ReadCase(const Suite& s, const JsonValue& v, std::set<std::string>& names, 
       c.region = ReqString(s, *q, "region", "`can`");
       c.account = ReqString(s, *q, "account", "`can`");
       if (!IsValidRegionName(c.region)) {
-        Fail(s, q->Find("region")->pos, Q(c.region) + " is not an AWS region name (e.g. us-west-2)");
+        Fail(s, q->Find("region")->pos,
+             Q(c.region) + " is not an AWS region name (e.g. us-west-2)");
       }
       if (!IsAccountId(c.account)) {
         Fail(s, q->Find("account")->pos, Q(c.account) + " is not a 12-digit AWS account id");
@@ -424,7 +433,9 @@ Case ReadCase(const Suite& s, const JsonValue& v, std::set<std::string>& names, 
     c.cluster = ReqString(s, *sq, "cluster", "`sql`");
     std::string sql = ReqString(s, *sq, "sql", "`sql`");
     c.world_cluster = s.world->FindCluster(c.cluster);
-    if (!c.world_cluster) Fail(s, sq->Find("cluster")->pos, "no cluster " + Q(c.cluster) + " in the world");
+    if (!c.world_cluster) {
+      Fail(s, sq->Find("cluster")->pos, "no cluster " + Q(c.cluster) + " in the world");
+    }
     c.script = std::make_shared<const sim::SqlScript>(sim::ParseSqlScript(sql));
     const SourcePos sql_pos = sq->Find("sql")->pos;
     if (!c.script->errors.empty()) {
@@ -596,8 +607,9 @@ struct Mismatch {
 std::vector<Mismatch> Mismatches(const Expect& e, const Actual& a) {
   std::vector<Mismatch> m;
   if (e.decision != a.decision) {
-    m.push_back({"decision", e.decision,
-                 a.decision + (a.detail != a.decision && !a.detail.empty() ? " (" + a.detail + ")" : "")});
+    m.push_back(
+        {"decision", e.decision,
+         a.decision + (a.detail != a.decision && !a.detail.empty() ? " (" + a.detail + ")" : "")});
   }
   if (e.gate && !(a.gate && GateMatches(*e.gate, *a.gate))) {
     m.push_back({"gate", *e.gate, a.gate.value_or("(none: allowed)")});
@@ -609,7 +621,9 @@ std::vector<Mismatch> Mismatches(const Expect& e, const Actual& a) {
       found = found || sid == *e.sid;
       got += (got.empty() ? "" : ", ") + sid;
     }
-    if (!found) m.push_back({"sid", *e.sid, got.empty() ? "(no deciding statement with a Sid)" : got});
+    if (!found) {
+      m.push_back({"sid", *e.sid, got.empty() ? "(no deciding statement with a Sid)" : got});
+    }
   }
   if (e.message && a.message.find(*e.message) == std::string::npos) {
     m.push_back({"message (substring)", *e.message, a.message.empty() ? "(none)" : a.message});
@@ -680,8 +694,8 @@ Expect Recorded(const Case& c, const Actual& a) {
     e.sid = still ? *old.sid : a.sids.front();
   }
   if (a.decision == "denied" && !a.message.empty()) {
-    const bool still = old.message && !old.message->empty() &&
-                       a.message.find(*old.message) != std::string::npos;
+    const bool still =
+        old.message && !old.message->empty() && a.message.find(*old.message) != std::string::npos;
     e.message = still ? *old.message : a.message;
   }
   return e;
@@ -885,7 +899,9 @@ int RunTest(const TestArgs& args) {
       en.suite = ReadSuite(path, args.record);
     } catch (SuiteError& e) {
       PrintSafeError(e.message);
-      for (const std::string& d : e.details) std::cerr << "  " << TerminalText(d, kMaxLineBytes) << "\n";
+      for (const std::string& d : e.details) {
+        std::cerr << "  " << TerminalText(d, kMaxLineBytes) << "\n";
+      }
       en.error = std::move(e);
       ++unreadable;
     }
@@ -938,7 +954,8 @@ int RunTest(const TestArgs& args) {
       Actual a = RunCase(s, c, session, *now);
       CaseOutcome co;
       co.name = c.name;
-      const std::vector<Mismatch> mismatches = a.error ? std::vector<Mismatch>{} : Mismatches(c.expect, a);
+      const std::vector<Mismatch> mismatches =
+          a.error ? std::vector<Mismatch>{} : Mismatches(c.expect, a);
       co.error = a.error;
       co.passed = !a.error && mismatches.empty();
       co.seconds = std::chrono::duration<double>(Clock::now() - start).count();
@@ -960,8 +977,9 @@ int RunTest(const TestArgs& args) {
   // The closing line keeps the form CI tools parse, `N passed, M failed`: errors count as failed
   // there, and the line before it says how many of those are errors.
   if (errors || unreadable) {
-    out += std::to_string(errors + unreadable) + " of the failed are errors: " +
-           std::to_string(unreadable) + " suite(s) could not be read, " + std::to_string(errors) +
+    out += std::to_string(errors + unreadable) +
+           " error(s) counted as failed: " + std::to_string(unreadable) +
+           " suite(s) could not be read, " + std::to_string(errors) +
            " case(s) could not be evaluated\n";
   }
   out += std::to_string(passed) + " passed, " + std::to_string(failed + errors + unreadable) +
@@ -991,7 +1009,8 @@ void AddTestCommand(CLI::App& app, int* exit_code) {
       "Exit 0 all pass, 1 any fails, 2 a suite cannot be read (its cases do not run), a case\n"
       "cannot be evaluated, or the report cannot be written.");
   c->add_option("suite", args->suites, "Suite files (JSON)")->required();
-  CLI::Option* junit = c->add_option("--junit", args->junit, "Also write a JUnit XML report to FILE");
+  CLI::Option* junit =
+      c->add_option("--junit", args->junit, "Also write a JUnit XML report to FILE");
   c->add_flag("--record", args->record,
               "Rewrite the expectation of each case that fails (or has none) from the current "
               "answer (a baseline to commit); prints what changed")
