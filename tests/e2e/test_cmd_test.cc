@@ -119,7 +119,9 @@ TEST_F(TestCmdTest, JUnitIsWellFormed) {
   EXPECT_THAT(xml, HasSubstr("<testsuites name=\"redtrust\" tests=\"2\" failures=\"1\""));
   EXPECT_THAT(xml, HasSubstr("<testsuite name=\"trust\" tests=\"2\" failures=\"1\""));
   EXPECT_THAT(xml, HasSubstr("<testcase classname=\"trust\" name=\"user1 allowed\""));
-  EXPECT_THAT(xml, HasSubstr("<failure message=\"expected allowed, got denied\">"));
+  EXPECT_THAT(
+      xml,
+      HasSubstr("<failure message=\"decision: expected allowed, got denied (implicitDeny)\">"));
   // Balanced tags, and no raw '<' or '&' outside markup.
   auto count = [&](const std::string& s) {
     size_t n = 0;
