@@ -1,4 +1,4 @@
-// ARNs: splitting into the six parts (reference M2, C12, R2) and per-segment glob matching.
+// ARNs: splitting into the six parts (rules M2, C12, R2) and per-segment glob matching.
 #ifndef REDTRUST_ENGINE_POLICY_ARN_H_
 #define REDTRUST_ENGINE_POLICY_ARN_H_
 
@@ -32,7 +32,7 @@ std::optional<ArnParts> SplitArn(std::string_view arn);
 // Cost: one GlobMatch per segment, no allocation.
 bool ArnGlobMatch(std::string_view pattern, std::string_view arn, bool prefix_ignore_case);
 
-// Partitions and regions (reference R6, M11).
+// Partitions and regions (rules R6, M11).
 bool IsKnownPartition(std::string_view partition);  // aws, aws-cn, aws-us-gov; case-sensitive
 // "us-west-2" -> "aws", "cn-north-1" -> "aws-cn", "us-gov-west-1" -> "aws-us-gov";
 // nullopt when the text is not a region name (see IsValidRegionName), and also for ISO-partition

@@ -4,7 +4,7 @@
 // Follows PostgreSQL's scanner where Redshift inherits it: `--` line comments and nested
 // `/* */` block comments are skipped; unquoted words fold ASCII letters to lower case;
 // "quoted identifiers" keep their case ("" is an embedded quote); 'literals' take '' and the
-// backslash escapes \' and \\ (reference §2.5; any other backslash pair is kept as written, so
+// backslash escapes \' and \\ (rule RS-STR; any other backslash pair is kept as written, so
 // DELIMITER '\t' and NULL AS '\N' reach COPY unchanged); $$dollar$$ / $tag$quoted$tag$ strings
 // are literals without escapes. Every other character is a one-byte punctuation token.
 //

@@ -4,11 +4,11 @@
 // StatementParser; a failed statement yields one SqlError and the driver moves on.
 //
 // Message sources (docs/sql.md has the full table):
-//   AWS verbatim:        E3 "Invalid credentials...", E4 "COPY from this file format only
-//                        accepts IAM_ROLE credentials." (reference §8)
+//   AWS verbatim:        RS-E3 "Invalid credentials...", RS-E4 "COPY from this file format only
+//                        accepts IAM_ROLE credentials." (RS-E3, RS-E4)
 //   PostgreSQL verbatim: syntax errors, unterminated literals, "conflicting or redundant
 //                        options" (Redshift's front end is PostgreSQL's)
-//   Proposed (E11 etc.): every option-combination and role-chain message; each is marked
+//   Proposed (RS-E11 etc.): every option-combination and role-chain message; each is marked
 //                        "Proposed" where it is built.
 #include "sim/sql/parser.h"
 
@@ -24,14 +24,14 @@ namespace redtrust::sim {
 namespace {
 
 // The grammar's ceiling on a chain: the world option maxChain (range 1..50, default 10: DG-CES,
-// DG-SPIAM, open item 10) decides at replay time, so a world can model a longer limit.
+// DG-SPIAM, RS-OPEN-10) decides at replay time, so a world can model a longer limit.
 constexpr size_t kMaxChainRoles = 50;
 
-// Verbatim from the 2025 engine (reference §8 E3, GH-rw).
+// Verbatim from the 2025 engine (RS-E3, GH-rw).
 constexpr std::string_view kInvalidCredentials =
     "Invalid credentials. Must be of the format: credentials 'aws_iam_role=...' or "
     "'aws_access_key_id=...;aws_secret_access_key=...[;token=...]'";
-// Verbatim (reference §8 E4, GH-pr34).
+// Verbatim (RS-E4, GH-pr34).
 constexpr std::string_view kColumnarNeedsRole =
     "COPY from this file format only accepts IAM_ROLE credentials.";
 
@@ -44,7 +44,7 @@ std::string Upper(std::string_view s) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Option tables (reference §2.2, §2.3; DG-COPY parameter list).
+// Option tables (RS-COPY, RS-UNLOAD; DG-COPY parameter list).
 
 enum class Shape {
   kFlag,         // NAME
@@ -272,7 +272,7 @@ class StatementParser {
   // "Conflict" messages point at the option written later and name it first.
   bool Conflict(const std::string& a, const SourcePos& pa, const std::string& b,
                 const SourcePos& pb) {
-    // Proposed (reference §8 E11): "<X> cannot be used with <Y>".
+    // Proposed (RS-E11): "<X> cannot be used with <Y>".
     if (Before(pa, pb)) return Error(b + " cannot be used with " + a, pb);
     return Error(a + " cannot be used with " + b, pa);
   }
@@ -493,7 +493,7 @@ class StatementParser {
       return true;
     }
     if (a->key_id || a->secret || a->token) {
-      // Proposed (E11): DG-AUTH requires both keys; SESSION_TOKEN needs both.
+      // Proposed (RS-E11): DG-AUTH requires both keys; SESSION_TOKEN needs both.
       if (!a->key_id) {
         const KeyPart& p = a->secret ? *a->secret : *a->token;
         return Error(p.keyword + " requires ACCESS_KEY_ID", p.pos);
@@ -530,13 +530,13 @@ class StatementParser {
     return p;
   }
 
-  // Role chain rules (reference §2.1): one literal, comma-separated role ARNs, no spaces, at
+  // Role chain rules (RS-AUTH): one literal, comma-separated role ARNs, no spaces, at
   // most 10. `label` names the clause in messages ("IAM_ROLE" or "aws_iam_role").
   bool CheckChain(std::string_view raw, const Token& lit, std::string_view label,
                   std::vector<std::string>* chain, size_t value_base = 0) {
     const size_t space = raw.find_first_of(" \t\r\n\f\v");
     if (space != std::string_view::npos) {
-      // Proposed (E11): MG-AUTH "must not contain spaces".
+      // Proposed (RS-E11): MG-AUTH "must not contain spaces".
       return Error(std::string(label) +
                        " must not contain spaces; write a role chain as 'arn1,arn2' with no "
                        "space after the comma",
@@ -554,14 +554,14 @@ class StatementParser {
       b = comma + 1;
     }
     if (parts.size() > kMaxChainRoles) {
-      // Proposed (E11). The usual limit of 10 is the world's maxChain, checked by the replay.
+      // Proposed (RS-E11). The usual limit of 10 is the world's maxChain, checked by the replay.
       return Error(std::string(label) + " names " + std::to_string(parts.size()) +
                        " roles; a role chain can have at most " + std::to_string(kMaxChainRoles),
                    PosInLiteral(lit, value_base + starts[kMaxChainRoles]));
     }
     for (size_t k = 0; k < parts.size(); ++k) {
       if (!IsRoleArn(parts[k])) {
-        // Proposed (E11).
+        // Proposed (RS-E11).
         std::string what = parts.size() == 1 ? std::string(label)
                                              : "role " + std::to_string(k + 1) + " of the " +
                                                    std::string(label) + " chain";
@@ -603,8 +603,8 @@ class StatementParser {
     return true;
   }
 
-  // The CREDENTIALS mini-grammar (reference §2.1): key=value pairs separated by ';', keys
-  // case-sensitive, no spaces, one of two shapes. Anything else is E3.
+  // The CREDENTIALS mini-grammar (RS-AUTH): key=value pairs separated by ';', keys
+  // case-sensitive, no spaces, one of two shapes. Anything else is RS-E3.
   bool ParseCredentialsString(const Token& lit, Credentials* c) {
     const std::string_view raw = lit.text;
     if (raw.find_first_of(" \t\r\n\f\v") != std::string_view::npos) {
@@ -650,7 +650,7 @@ class StatementParser {
       r.raw = *role;
       r.pos = c->pos;
       r.value_pos = PosInLiteral(lit, role_at);
-      // Whether aws_iam_role= takes a chain is undocumented (§2.1): accepted, same rules.
+      // Whether aws_iam_role= takes a chain is undocumented (RS-AUTH): accepted, same rules.
       if (!CheckChain(r.raw, lit, "aws_iam_role", &r.chain, role_at)) return false;
       c->iam_role = std::move(r);
     } else {
@@ -779,7 +779,7 @@ class StatementParser {
     return true;
   }
 
-  // The format word after FORMAT [AS], or a bare CSV / JSON / ... (reference §2.2, §2.3).
+  // The format word after FORMAT [AS], or a bare CSV / JSON / ... (RS-COPY, RS-UNLOAD).
   bool ParseFormatWord(const Token& fmt, bool is_copy, Option* o) {
     static constexpr std::string_view kCopyFormats =
         "csv json avro parquet orc shapefile fixedwidth";
@@ -884,7 +884,7 @@ class StatementParser {
       s.source = CopySource::kEmr;
     } else {
       // Proposed. (Wording modelled on the "LOAD source is not supported" error users report
-      // for local paths; not confirmed by the reference.)
+      // for local paths; no AWS page gives it.)
       return Error(
           "LOAD source is not supported: FROM must name an Amazon S3 path "
           "('s3://...'), a DynamoDB table ('dynamodb://...') or an Amazon EMR cluster "
@@ -965,7 +965,7 @@ class StatementParser {
       }
     }
 
-    // Client-side encryption (DG-S3SRC, §2.4). Proposed wording.
+    // Client-side encryption (DG-S3SRC, RS-OPTS). Proposed wording.
     if (msk && !encrypted) return Error("MASTER_SYMMETRIC_KEY requires ENCRYPTED", msk->pos);
     if (msk && creds) return Conflict("CREDENTIALS", creds->pos, "MASTER_SYMMETRIC_KEY", msk->pos);
     if (encrypted && !msk && !(creds && creds->master_symmetric_key)) {
@@ -973,7 +973,7 @@ class StatementParser {
                    encrypted->pos);
     }
 
-    // Columnar formats (DG-COLUMNAR; E4 verbatim).
+    // Columnar formats (DG-COLUMNAR; RS-E4 verbatim).
     if (s->format == DataFormat::kParquet || s->format == DataFormat::kOrc) {
       const Option* fmt = Find(s->options, "FORMAT");
       if (IsKeyBased(auth)) {
@@ -1043,7 +1043,7 @@ class StatementParser {
     return true;
   }
 
-  // Reference §2.4 (DG-UNLOAD, DG-UNLENC). Rules are documented; the wording is proposed.
+  // Rule RS-OPTS (DG-UNLOAD, DG-UNLENC). Rules are documented; the wording is proposed.
   bool CheckUnloadRules(const UnloadStatement& s) {
     const Credentials* creds = std::get_if<Credentials>(&*s.authorization);
     const Option* kms = Find(s.options, "KMS_KEY_ID");
@@ -1053,7 +1053,7 @@ class StatementParser {
     if (msk && !encrypted) return Error("MASTER_SYMMETRIC_KEY requires ENCRYPTED", msk->pos);
     if (kms && creds) return Conflict("CREDENTIALS", creds->pos, "KMS_KEY_ID", kms->pos);
     if (msk && creds) return Conflict("CREDENTIALS", creds->pos, "MASTER_SYMMETRIC_KEY", msk->pos);
-    // Inferred (not stated as a rule by the reference): one key per file.
+    // Inferred (no AWS page states it as a rule): one key per file.
     if (kms && msk) return Conflict("KMS_KEY_ID", kms->pos, "MASTER_SYMMETRIC_KEY", msk->pos);
     if (s.encrypted_auto) {
       if (kms) return Conflict("ENCRYPTED AUTO", encrypted->pos, "KMS_KEY_ID", kms->pos);

@@ -2,9 +2,9 @@
 //
 // Accepts a script of several statements separated by ';' (a missing final ';' is fine). Keywords
 // are case-insensitive; `--` and `/* */` comments (nested, as in PostgreSQL) are skipped;
-// string literals take '' and backslash escapes (reference §2.5); "quoted identifiers" keep their
+// string literals take '' and backslash escapes (rule RS-STR); "quoted identifiers" keep their
 // case, unquoted ones fold to lower case. COPY / UNLOAD / the admin statements are parsed and
-// checked (option rules §2.1, §2.4, role chains); every other statement becomes OtherStatement.
+// checked (rules RS-AUTH, RS-OPTS, role chains); every other statement becomes OtherStatement.
 //
 // Never throws, never stops at the first error: a statement with an error is dropped, an
 // SqlError is recorded, and parsing resumes after the next ';' that is outside literals and
