@@ -39,7 +39,7 @@ struct OperatorSpec {
 };
 
 // Parses an operator name exactly as AWS spells it (case-sensitive, rule G12
-// recommendation). NullIfExists is rejected (IfExists is not documented for Null), and so are
+// and OPEN-4's choice). NullIfExists is rejected (IfExists is not documented for Null), and so are
 // ForAllValues:Null / ForAnyValue:Null (Null tests presence, not values). No white space, one
 // qualifier at most, one IfExists at most.
 std::optional<OperatorSpec> ParseOperatorName(std::string_view name);
