@@ -26,7 +26,7 @@ const char* SeverityName(Severity s);  // "error" | "warning" | "info"
 struct Diagnostic {
   Severity severity = Severity::kError;
   std::string code;     // stable, e.g. "policy.unknown_condition_operator"
-  std::string message;  // AWS's own wording where the reference gives it
+  std::string message;  // AWS's own wording where it is known
   std::string path;     // JSON pointer, e.g. "/Statement/0/Condition"; "" = whole document
   SourcePos pos;
   std::string help;     // optional one-line suggestion ("did you mean `StringEquals`?")

@@ -1,4 +1,4 @@
-// The condition-operator table (reference §3, C1-C13). One row per base operator; every
+// The condition-operator table (rules C1-C13, docs/semantics.md). One row per base operator; every
 // query in operators.h is a lookup in this table.
 #include "engine/condition/operators.h"
 
@@ -148,7 +148,7 @@ std::optional<OperatorSpec> ParseOperatorName(std::string_view name) {
   for (const BaseInfo& b : kBases) {
     if (name == b.name) {
       spec.base = b.op;
-      // Null tests presence itself: IfExists is not documented for it (§0.1.5) and a set
+      // Null tests presence itself: IfExists is not documented for it (OPEN-5) and a set
       // qualifier has no meaning for it (C13).
       if (b.op == BaseOperator::kNull && (spec.if_exists || spec.set != SetQualifier::kNone)) {
         return std::nullopt;

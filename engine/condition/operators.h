@@ -1,4 +1,4 @@
-// Condition operator names (reference G12): [ForAllValues:|ForAnyValue:]<Base>[IfExists].
+// Condition operator names (rule G12): [ForAllValues:|ForAnyValue:]<Base>[IfExists].
 // Pure table lookups; no evaluation here (see values.h and engine/eval/).
 #ifndef REDTRUST_ENGINE_CONDITION_OPERATORS_H_
 #define REDTRUST_ENGINE_CONDITION_OPERATORS_H_
@@ -38,8 +38,8 @@ struct OperatorSpec {
   bool if_exists = false;
 };
 
-// Parses an operator name exactly as AWS spells it (case-sensitive, reference G12
-// recommendation). NullIfExists is rejected (IfExists is not documented for Null), and so are
+// Parses an operator name exactly as AWS spells it (case-sensitive, rule G12
+// and OPEN-4's choice). NullIfExists is rejected (IfExists is not documented for Null), and so are
 // ForAllValues:Null / ForAnyValue:Null (Null tests presence, not values). No white space, one
 // qualifier at most, one IfExists at most.
 std::optional<OperatorSpec> ParseOperatorName(std::string_view name);
@@ -48,12 +48,12 @@ std::optional<OperatorSpec> ParseOperatorName(std::string_view name);
 std::string OperatorName(const OperatorSpec& spec);
 const char* BaseOperatorName(BaseOperator op);
 
-// True for the inverted operators of reference C4 (StringNotEquals, NotIpAddress, ...): several
+// True for the inverted operators of rule C4 (StringNotEquals, NotIpAddress, ...): several
 // values combine as NOR and a missing key makes the condition true.
 bool IsNegated(BaseOperator op);
 ValueType OperatorValueType(BaseOperator op);
 Comparison OperatorComparison(BaseOperator op);
-// Policy variables are allowed in String and ARN operator values (reference V2). Bool: see
+// Policy variables are allowed in String and ARN operator values (rule V2). Bool: see
 // docs/semantics.md (the AWS pages disagree; we do not substitute).
 bool AllowsPolicyVariables(BaseOperator op);
 // Wildcards `*`/`?` are meaningful only for StringLike/StringNotLike and the ARN operators.

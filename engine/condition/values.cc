@@ -1,5 +1,5 @@
 // Value parsing for condition operators. Every rule below names its source in
-// /work/shared/reference/iam-semantics.md (C6-C13) or is listed as our own choice in
+// docs/semantics.md (rules C6-C13, with their AWS pages) or is listed as our own choice in
 // docs/semantics.md.
 #include "engine/condition/values.h"
 
@@ -115,7 +115,7 @@ bool ReadFractionMicros(std::string_view s, size_t* pos, size_t max_digits, int6
   return true;
 }
 
-// Epoch seconds: `-?[0-9]+(\.[0-9]+)?` (C8; seconds, not milliseconds, per §8).
+// Epoch seconds: `-?[0-9]+(\.[0-9]+)?` (C8; seconds, not milliseconds, per PEER-3).
 std::optional<int64_t> ParseEpochSeconds(std::string_view s) {
   bool negative = false;
   if (!s.empty() && s.front() == '-') {

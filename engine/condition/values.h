@@ -1,4 +1,4 @@
-// Value parsing and comparison for condition operators (reference C6-C13). Pure functions over
+// Value parsing and comparison for condition operators (rules C6-C13). Pure functions over
 // strings; the compiled evaluator calls these with pre-parsed policy values.
 #ifndef REDTRUST_ENGINE_CONDITION_VALUES_H_
 #define REDTRUST_ENGINE_CONDITION_VALUES_H_
@@ -63,7 +63,7 @@ std::optional<IpAddress> ParseIpAddress(std::string_view text);
 // ("10.1.2.3/8") are accepted and cleared in the result.
 std::optional<IpCidr> ParseCidr(std::string_view text);
 // False when the families differ (C11), so "::ffff:10.0.0.1" is not in 10.0.0.0/8. Prefix 0
-// contains every address of its family (unlike iam-simulate's /0 bug, §8).
+// contains every address of its family (unlike iam-simulate's /0 bug, PEER-4).
 bool CidrContains(const IpCidr& cidr, const IpAddress& addr);
 
 // ---- Globs (C6, M1): `*` = any run of characters (also `/`, `:`, newline), `?` = exactly one
@@ -104,7 +104,7 @@ bool GlobMatchWithBudget(std::string_view pattern, std::string_view text, bool i
 std::optional<bool> GlobMatchBlocks(std::string_view pattern, std::string_view text,
                                     bool ignore_case);
 
-// ASCII-only lower-casing (StringEqualsIgnoreCase per reference C6: simple per-character,
+// ASCII-only lower-casing (StringEqualsIgnoreCase per rule C6: simple per-character,
 // no Unicode case folding).
 std::string AsciiLower(std::string_view s);
 // Inline: it sits on the hot path of action and service matching.

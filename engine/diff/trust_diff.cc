@@ -1070,7 +1070,7 @@ StatusOr<TrustDiff> DiffTrustPolicies(const CompiledPolicy* old_policy,
   m.dims.push_back(MakeDim(DimKind::kTime, "time (aws:CurrentTime, aws:EpochTime)", Nfa()));
 
   // Structural tests: the shape of an IAM principal decides aws:PrincipalType; a regional
-  // service name answers to its global name too (reference M9).
+  // service name answers to its global name too (rule M9).
   Dim& pr = m.dims[TrustDiff::Model::kPrincipal];
   struct Shape { const char* label; const char* pattern; };
   for (Shape s : {Shape{"an account root", "arn:*:iam::*:root"}, Shape{"an IAM user", "arn:*:iam::*:user/*"},

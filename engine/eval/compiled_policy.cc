@@ -21,19 +21,19 @@ bool ParseTemplate(std::string_view text, Template* out) {
   while (i < text.size()) {
     if (text[i] == '$' && i + 1 < text.size() && text[i + 1] == '{') {
       size_t close = text.find('}', i + 2);
-      if (close == std::string_view::npos) {  // unclosed: literal text (reference V3)
+      if (close == std::string_view::npos) {  // unclosed: literal text (rule V3)
         literal.append(text.substr(i));
         break;
       }
       std::string_view body = text.substr(i + 2, close - i - 2);
-      if (body == "*" || body == "?" || body == "$") {  // reference V5
+      if (body == "*" || body == "?" || body == "$") {  // rule V5
         flush();
         out->push_back(TemplatePart{false, std::string(body), true, false, ""});
         any_variable = true;
         i = close + 1;
         continue;
       }
-      // ${key} or ${key, 'default'} (reference V4: comma, one space, single-quoted default).
+      // ${key} or ${key, 'default'} (rule V4: comma, one space, single-quoted default).
       TemplatePart var;
       var.is_variable = true;
       std::string_view key = body;
@@ -94,7 +94,7 @@ Status CompileAction(const LocatedString& s, ActionPattern* out) {
   }
   std::string_view name = std::string_view(s.value).substr(colon + 1);
   out->service_lower = AsciiLower(std::string_view(s.value).substr(0, colon));
-  // An empty action name or one with white space never matches (reference M1, peer edge case).
+  // An empty action name or one with white space never matches (rule M1, peer edge case).
   if (name.empty() || name.find_first_of(" \t\r\n") != std::string_view::npos) {
     out->never = true;
     return Status::Ok();
@@ -108,7 +108,7 @@ Status CompilePrincipal(const PrincipalEntry& e, PrincipalPattern* out) {
   const std::string& v = e.value.value;
   switch (e.type) {
     case PrincipalType::kCanonicalUser:
-      out->kind = PrincipalPattern::Kind::kNever;  // reference M10
+      out->kind = PrincipalPattern::Kind::kNever;  // rule M10
       return Status::Ok();
     case PrincipalType::kService:
       out->kind = PrincipalPattern::Kind::kService;

@@ -16,7 +16,7 @@
 
 namespace redtrust {
 
-// A value with policy variables (reference §4): literal runs and ${key[, 'default']} slots.
+// A value with policy variables (rules V1-V7): literal runs and ${key[, 'default']} slots.
 // `${*}`, `${?}`, `${$}` are literal runs of one character (V5) and are never wildcards.
 struct TemplatePart {
   bool is_variable = false;
@@ -64,7 +64,7 @@ struct CompiledCondition {
 struct ActionPattern {
   std::string written;
   bool any = false;     // "*"
-  bool never = false;   // empty action part or white space: never matches (reference M1 note)
+  bool never = false;   // empty action part or white space: never matches (rule M1 note)
   std::string service_lower;
   std::optional<WildcardPattern> name;  // case-insensitive
 };

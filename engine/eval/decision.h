@@ -13,7 +13,7 @@
 
 namespace redtrust {
 
-// AWS's EvalDecision values (reference E1).
+// AWS's EvalDecision values (rule E1).
 enum class Effect { kAllowed, kExplicitDeny, kImplicitDeny };
 const char* EffectName(Effect e);  // "allowed" | "explicitDeny" | "implicitDeny"
 
@@ -25,7 +25,7 @@ struct StatementRef {
   SourcePos pos;
 };
 
-// How a statement's Principal matched the caller (reference M5, M6).
+// How a statement's Principal matched the caller (rules M5, M6).
 enum class PrincipalMatch { kNone, kAccountLevel, kDirect };
 
 // ---- Trace: filled only when EvalOptions::trace is on.
@@ -68,7 +68,7 @@ struct PolicyResult {
 };
 
 struct Decision;
-// STS's AccessDenied reason suffix for a denial (reference S6), e.g.
+// STS's AccessDenied reason suffix for a denial (rule S6), e.g.
 // " because no role trust policy allows the sts:AssumeRole action"; "" when allowed.
 std::string StsDenyReason(const Decision& d, std::string_view action);
 
@@ -77,7 +77,7 @@ struct Decision {
   std::vector<StatementRef> matched;  // allow: the allows that counted; explicit deny: the denies
   std::vector<std::string> missing_context_keys;
   // One sentence saying which rule decided, e.g. "cross-account: the trust policy allows but no
-  // identity policy allows sts:AssumeRole" (reference E3-E6). Points to static text.
+  // identity policy allows sts:AssumeRole" (rules E3-E6). Points to static text.
   const char* reason = "";
   // Which kind of policy a denial is attributed to, for STS's AccessDenied wording (S6).
   enum class DenyBy { kNone, kTrust, kIdentity, kResource };

@@ -1,4 +1,4 @@
-// Policy evaluation. Every rule names its source in ../shared/reference/iam-semantics.md and,
+// Policy evaluation. Every rule names its id in docs/semantics.md's rule book and,
 // through it, the AWS page (see docs/semantics.md).
 #include "engine/eval/evaluator.h"
 
@@ -27,7 +27,7 @@ const char* EffectName(Effect e) {
 namespace {
 
 // ---------------------------------------------------------------------------------------------
-// Request keys: the explicit context first, then the keys AWS sets itself (reference §6).
+// Request keys: the explicit context first, then the keys AWS sets itself (rule K).
 
 enum class DerivedKey {
   kPrincipalArn, kPrincipalAccount, kPrincipalServiceName, kPrincipalServiceNamesList,
@@ -70,7 +70,7 @@ class KeyResolver {
     return {&derived_[i], *d == DerivedKey::kPrincipalServiceNamesList};
   }
 
-  // Single value for a policy variable (reference V3: multivalued keys never resolve).
+  // Single value for a policy variable (rule V3: multivalued keys never resolve).
   std::optional<std::string_view> Single(std::string_view key_lower) {
     KeyValues kv = Find(key_lower);
     if (!kv.values || kv.multivalued || kv.values->size() != 1) return std::nullopt;
@@ -84,7 +84,7 @@ class KeyResolver {
     switch (k) {
       case DerivedKey::kPrincipalArn:
         // Documented for users, roles (the role ARN), federated users and root; absent for
-        // service principals (reference §6).
+        // service principals (rule K).
         if (c.principal_arn().empty()) return false;
         out->push_back(c.principal_arn());
         return true;
@@ -94,7 +94,7 @@ class KeyResolver {
         return true;
       case DerivedKey::kPrincipalServiceName:
         if (!service) return false;
-        out->push_back(c.service_names.back());  // the global name (reference §6, presumed)
+        out->push_back(c.service_names.back());  // the global name (rule K, presumed)
         return true;
       case DerivedKey::kPrincipalServiceNamesList:
         if (!service) return false;
@@ -112,7 +112,7 @@ class KeyResolver {
       case DerivedKey::kEpochTime: {
         int64_t s = r_.now_micros / 1000000;
         if (r_.now_micros < 0 && r_.now_micros % 1000000 != 0) --s;
-        out->push_back(std::to_string(s));  // seconds (reference C8, §8)
+        out->push_back(std::to_string(s));  // seconds (rule C8, PEER-3)
         return true;
       }
       case DerivedKey::kCount: break;
@@ -128,8 +128,8 @@ class KeyResolver {
 };
 
 // ---------------------------------------------------------------------------------------------
-// Templates (policy variables, reference §4) resolved into glob tokens. Substituted text is
-// literal: `*` and `?` in a resolved value are not wildcards (reference V7).
+// Templates (policy variables, rules V1-V7) resolved into glob tokens. Substituted text is
+// literal: `*` and `?` in a resolved value are not wildcards (rule V7).
 
 struct GlobToken {
   enum Kind { kLit, kStar, kOne } kind;
@@ -187,7 +187,7 @@ bool TokenGlob(const std::vector<GlobToken>& p, std::string_view s, bool ic) {
   return GlobMatchParts(parts, s, ic);
 }
 
-// Splits tokens at the first five literal colons into the six ARN segments (reference C12).
+// Splits tokens at the first five literal colons into the six ARN segments (rule C12).
 bool SplitTokenArn(const std::vector<GlobToken>& p, std::array<std::vector<GlobToken>, 6>* seg) {
   size_t n = 0;
   for (const GlobToken& t : p) {
@@ -210,7 +210,7 @@ bool SplitTokenArn(const std::vector<GlobToken>& p, std::array<std::vector<GlobT
 
 enum class ArnCompare { kMatch, kNoMatch, kPatternNotArn };
 
-// `resource_element`: a Resource/NotResource entry (reference M2): partition, service, region
+// `resource_element`: a Resource/NotResource entry (rule M2): partition, service, region
 // and account compare case-insensitively and the resource type must be written literally (see
 // ResourceArnMatch in arn.h); otherwise an ARN condition operator (C12): case-sensitive.
 // kPatternNotArn when the resolved pattern has fewer than six parts (C12).
@@ -254,7 +254,7 @@ bool ActionMatches(const CompiledStatement& st, std::string_view service, std::s
     }
     if (any) break;
   }
-  return st.not_action ? !any : any;  // reference M1
+  return st.not_action ? !any : any;  // rule M1
 }
 
 PrincipalMatch MatchOnePrincipal(const PrincipalPattern& p, const Caller& c,
@@ -262,11 +262,11 @@ PrincipalMatch MatchOnePrincipal(const PrincipalPattern& p, const Caller& c,
   using K = PrincipalPattern::Kind;
   switch (p.kind) {
     case K::kAny:
-      // "*" is every principal (reference M4; whether it covers service principals is open,
-      // §0.1.6 — we follow PRIN "all principals", like the peer).
+      // "*" is every principal (rule M4; whether it covers service principals is open,
+      // OPEN-6 — we follow PRIN "all principals", like the peer).
       return PrincipalMatch::kDirect;
     case K::kAccount: {
-      // Account-level: any IAM principal of that account, never a service (reference M5),
+      // Account-level: any IAM principal of that account, never a service (rule M5),
       // never across partitions (M11). A bare account id takes the resource's partition.
       if (!c.is_iam() || c.account != p.account) return PrincipalMatch::kNone;
       std::string_view part = p.partition.empty() ? resource_partition : p.partition;
@@ -274,7 +274,7 @@ PrincipalMatch MatchOnePrincipal(const PrincipalPattern& p, const Caller& c,
       return PrincipalMatch::kAccountLevel;
     }
     case K::kRole:
-      // Any session of the role (reference M6). Role names are unique per account whatever
+      // Any session of the role (rule M6). Role names are unique per account whatever
       // the path, and session ARNs carry no path.
       if (c.kind == Caller::Kind::kAssumedRole && c.partition == p.partition &&
           c.account == p.account && c.role_name == p.role_name) {
@@ -314,7 +314,7 @@ PrincipalMatch PrincipalMatches(const CompiledStatement& st, const Request& r) {
 }
 
 bool ResourceMatches(const CompiledStatement& st, const Request& r, KeyResolver& keys) {
-  if (!st.has_resource) return true;  // trust policies: the role itself (reference G9)
+  if (!st.has_resource) return true;  // trust policies: the role itself (rule G9)
   bool any = false;
   bool unresolved = false;
   for (const ResourcePattern& p : st.resources) {
@@ -323,14 +323,14 @@ bool ResourceMatches(const CompiledStatement& st, const Request& r, KeyResolver&
     } else if (p.has_template) {
       std::vector<GlobToken> toks;
       std::string flat;
-      // A variable with no value makes the entry match nothing (reference V6).
+      // A variable with no value makes the entry match nothing (rule V6).
       if (ResolveTemplate(p.tmpl, true, keys, &toks, &flat)) {
         any = TokenArnCompare(toks, r.resource, /*resource_element=*/true) == ArnCompare::kMatch;
       } else {
         unresolved = true;
       }
     } else {
-      any = ResourceArnMatch(p.written, r.resource);  // reference M2
+      any = ResourceArnMatch(p.written, r.resource);  // rule M2-T
     }
     if (any) break;
   }
@@ -344,7 +344,7 @@ bool ResourceMatches(const CompiledStatement& st, const Request& r, KeyResolver&
 }
 
 // ---------------------------------------------------------------------------------------------
-// Conditions (reference §3).
+// Conditions (rules C1-C13).
 
 // op(x, v) for one request value and one policy value, before negation. `note` gets a reason
 // when the comparison could not be made.
@@ -354,7 +354,7 @@ bool CompareOne(const CompiledCondition& c, const PolicyValue& v, std::string_vi
     std::vector<GlobToken> toks;
     std::string flat;
     const bool wild = c.cmp == Comparison::kLike || c.cmp == Comparison::kArnLike;
-    // An unresolved variable: the values "do not match" (reference V6).
+    // An unresolved variable: the values "do not match" (rule V6).
     if (!ResolveTemplate(v.tmpl, wild, keys, &toks, &flat)) {
       if (note) *note = "policy variable has no value";
       return false;
@@ -413,7 +413,7 @@ bool CompareOrdered(const CompiledCondition& c, const PolicyValue& v, std::strin
                     std::string* note) {
   int cmp;
   if (c.type == ValueType::kNumeric) {
-    // Exact decimal comparison: "10" == "10.0", no rounding past 2^53 (reference C7).
+    // Exact decimal comparison: "10" == "10.0", no rounding past 2^53 (rule C7).
     auto n = CompareNumeric(x, v.text);
     if (!n) {
       if (note) *note = "request value is not a number";
@@ -490,7 +490,7 @@ ArnCompare ArnValueCompare(const PolicyValue& v, std::string_view x, KeyResolver
 }
 
 // The operator on one request value: OR over policy values for positive operators, NOR for
-// negated ones (reference C1).
+// negated ones (rule C1).
 bool SingleValue(const CompiledCondition& c, std::string_view x, KeyResolver& keys,
                  std::string* note) {
   // A request value that is not of the operator's type makes the condition false, for positive
@@ -527,7 +527,7 @@ bool SingleValue(const CompiledCondition& c, std::string_view x, KeyResolver& ke
   return c.negated;
 }
 
-// The truth table of reference C4/C5.
+// The truth table of rule C4/C5.
 bool EvaluateCondition(const CompiledCondition& c, KeyResolver& keys, ConditionTrace* trace) {
   KeyValues kv = keys.Find(c.key_lower);
   const bool present = kv.values != nullptr;
@@ -546,7 +546,7 @@ bool EvaluateCondition(const CompiledCondition& c, KeyResolver& keys, ConditionT
         if (note) *note = "key missing: ForAllValues over an empty set is true";
         return true;
       case SetQualifier::kForAnyValue:
-        // IfExists makes a missing key true (C4; reference §8 last row, open).
+        // IfExists makes a missing key true (C4; PEER-11, open).
         if (note) *note = c.spec.if_exists ? "key missing: IfExists makes this true"
                                            : "key missing: ForAnyValue over an empty set is false";
         return c.spec.if_exists;
@@ -597,7 +597,7 @@ void AddMissing(const CompiledStatement& st, KeyResolver& keys, std::vector<std:
 }
 
 struct SplitAction {
-  std::string_view service;  // as written; compared case-insensitively (reference M1)
+  std::string_view service;  // as written; compared case-insensitively (rule M1)
   std::string_view name;
 };
 
@@ -624,7 +624,7 @@ PolicyResult EvaluateWith(const CompiledPolicy& policy, const Request& r, const 
       t->has_resource = st.has_resource;
       for (const PrincipalPattern& pp : st.principals) t->principals.push_back(pp.written);
     }
-    // Reference E2: action, principal, resource, then every condition.
+    // Rule E2: action, principal, resource, then every condition.
     bool action = ActionMatches(st, act.service, act.name);
     PrincipalMatch pm = PrincipalMatch::kDirect;
     if (check_principal && st.has_principal) pm = PrincipalMatches(st, r);
@@ -719,7 +719,7 @@ void Decide(const Request& r, const CompiledPolicy* resource_policy, StsActionKi
     return;
   }
 
-  // Explicit deny in any policy wins (reference E1).
+  // Explicit deny in any policy wins (rule E1).
   for (size_t i = first_counted; i < d.policies.size(); ++i) Append(&d.matched, d.policies[i].denies);
   if (!d.matched.empty()) {
     d.effect = Effect::kExplicitDeny;
@@ -756,7 +756,7 @@ void Decide(const Request& r, const CompiledPolicy* resource_policy, StsActionKi
   // Role assumption, and a role trust policy given with a non-STS action, are decided by the
   // trust policy (E3-E6). Other STS actions fall through to the ordinary rules below (E4-STS).
   if (sts == StsActionKind::kRoleAssumption || (trust && sts == StsActionKind::kNotSts)) {
-    // The trust policy is always required (reference E4).
+    // The trust policy is always required (rule E4).
     if (!resource_policy) {
       return deny("no role trust policy was given: the trust policy must allow the caller (E4)",
                   DenyBy::kTrust);
@@ -812,7 +812,7 @@ void Decide(const Request& r, const CompiledPolicy* resource_policy, StsActionKi
     }
     if (same_account) {
       // Same account: either policy suffices; an account-level resource grant delegates to
-      // the account's identity policies (EVAL same-account table; reference E5 by analogy).
+      // the account's identity policies (EVAL same-account table; rule E5 by analogy).
       if (rp == PrincipalMatch::kDirect) return allow("same account: the resource policy allows the caller");
       if (kms_key) {
         if (rp != PrincipalMatch::kAccountLevel) {
@@ -876,7 +876,7 @@ Decision Authorize(const Request& r, const CompiledPolicy* resource_policy,
   Decision d;
   KeyResolver keys(r);
   SplitAction act = SplitRequestAction(r.action);
-  // A service principal or a web identity has no identity policies of its own (reference E3).
+  // A service principal or a web identity has no identity policies of its own (rule E3).
   const bool use_identity = r.caller.is_iam();
   d.policies.reserve(1 + (use_identity ? identity_policies.size() : 0));
   if (resource_policy) {

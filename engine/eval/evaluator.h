@@ -1,4 +1,4 @@
-// Evaluate: a request against compiled policies -> Decision (reference §5, E1-E7).
+// Evaluate: a request against compiled policies -> Decision (rules E1-E7).
 //
 // Thread-safety: pure functions over const inputs; safe to call concurrently with shared
 // CompiledPolicy objects. Cost: no allocation on the common path unless tracing is on.
@@ -19,13 +19,13 @@ struct EvalOptions {
   bool trace = false;
 };
 
-// Evaluates one policy: which statements apply (reference E2). Principal is checked only for
+// Evaluates one policy: which statements apply (rule E2). Principal is checked only for
 // policies of kind trust/resource. Keys read by applicable-so-far statements and absent from
 // the request are appended to *missing_keys (as written in the policy, without duplicates).
 PolicyResult EvaluatePolicy(const CompiledPolicy& policy, const Request& request,
                             const EvalOptions& options, std::vector<std::string>* missing_keys);
 
-// The full decision for a request (reference E1, E3-E6; docs/semantics.md):
+// The full decision for a request (rule E1, E3-E6; docs/semantics.md):
 // - sts:GetCallerIdentity -> allowed, whatever the policies say; sts:GetSessionToken -> allowed
 //   for users and the root user, implicitDeny for session credentials (E4-STS);
 // - an applicable Deny in any policy -> explicitDeny;

@@ -107,7 +107,7 @@ StatusOr<Caller> ParseAwsCaller(std::string_view value, std::string_view default
       c.kind = Caller::Kind::kAssumedRole;
       c.role_name = std::string(rest.substr(0, slash));
       c.session_name = std::string(rest.substr(slash + 1));
-      // Session ARNs carry no role path; aws:PrincipalArn is the role ARN (reference §6).
+      // Session ARNs carry no role path; aws:PrincipalArn is the role ARN (rule K).
       c.role_arn = "arn:" + c.partition + ":iam::" + c.account + ":role/" + c.role_name;
       return c;
     }

@@ -14,7 +14,7 @@
 
 namespace redtrust {
 
-// The principal making a request (reference M3). Parsed once from what the user wrote.
+// The principal making a request (rule M3). Parsed once from what the user wrote.
 struct Caller {
   enum class Kind {
     kService,       // "redshift.amazonaws.com", "redshift.us-west-2.amazonaws.com"
@@ -34,7 +34,7 @@ struct Caller {
   std::string role_name;
   std::string role_arn;   // arn:P:iam::A:role[/path]/Name
   std::string session_name;
-  // kService: every name the caller answers to (reference M9): the name as written and, for a
+  // kService: every name the caller answers to (rule M9): the name as written and, for a
   // regional name svc.R.amazonaws.com, the global svc.amazonaws.com. The first is as written.
   std::vector<std::string> service_names;
   std::string service_region;  // R for a regional name, else empty
@@ -43,7 +43,7 @@ struct Caller {
     return kind == Kind::kRoot || kind == Kind::kUser || kind == Kind::kAssumedRole ||
            kind == Kind::kFederatedUser;
   }
-  // aws:PrincipalArn (reference §6): the role ARN for sessions; empty for services.
+  // aws:PrincipalArn (rule K): the role ARN for sessions; empty for services.
   std::string principal_arn() const;
   // aws:PrincipalType: Account | User | AssumedRole | FederatedUser | AWSService | WebIdentity.
   const char* principal_type() const;
@@ -54,13 +54,13 @@ StatusOr<Caller> ParseAwsCaller(std::string_view value, std::string_view default
 StatusOr<Caller> ParseServiceCaller(std::string_view value);
 StatusOr<Caller> ParseFederatedCaller(std::string_view value);
 
-// One condition key in the request. Keys compare case-insensitively (reference C2), so the
+// One condition key in the request. Keys compare case-insensitively (rule C2), so the
 // lower-cased name is stored for lookup.
 struct ContextEntry {
   std::string key;        // as given
   std::string key_lower;
   std::vector<std::string> values;  // canonical text of each value
-  bool multivalued = false;         // given as an array (reference C5)
+  bool multivalued = false;         // given as an array (rule C5)
 };
 
 class Context {

@@ -291,7 +291,7 @@ EvalSession::Result EvalSession::EvaluateText(std::string_view line, const Sourc
                           JsonPointerAppend("/principal", m.key), at(m.value.pos)});
       } else {
         // A caller of another partition is still evaluated: no principal entry matches across
-        // partitions (reference M11), so the answer is a deny.
+        // partitions (rule M11), so the answer is a deny.
         req.caller = std::move(*c);
       }
     }
@@ -352,7 +352,7 @@ EvalSession::Result EvalSession::EvaluateText(std::string_view line, const Sourc
         req.now_micros = *t;
       }
     }
-    // STS's own parameter checks run before any policy (reference S1-S3).
+    // STS's own parameter checks run before any policy (rules S1-S3).
     if (action_s && EqualsIgnoreCaseAscii(*action_s, "sts:AssumeRole") && resource_s) {
       AssumeRoleParams p;
       p.role_arn = *resource_s;

@@ -1,4 +1,4 @@
-// ARN splitting and per-segment matching (reference M2, C12, R2, R6).
+// ARN splitting and per-segment matching (rules M2, C12, R2, R6).
 #include "engine/policy/arn.h"
 
 #include <cstddef>

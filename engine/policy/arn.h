@@ -1,4 +1,4 @@
-// ARNs: splitting into the six parts (reference M2, C12, R2) and per-segment glob matching.
+// ARNs: splitting into the six parts (rules M2, C12, R2) and per-segment glob matching.
 #ifndef REDTRUST_ENGINE_POLICY_ARN_H_
 #define REDTRUST_ENGINE_POLICY_ARN_H_
 
@@ -33,7 +33,7 @@ std::optional<ArnParts> SplitArn(std::string_view arn);
 // Cost: one GlobMatch per segment, no allocation.
 bool ArnGlobMatch(std::string_view pattern, std::string_view arn, bool prefix_ignore_case);
 
-// Resource elements (reference M2): ArnGlobMatch(pattern, arn, /*prefix_ignore_case=*/true)
+// Resource elements (rule M2): ArnGlobMatch(pattern, arn, /*prefix_ignore_case=*/true)
 // plus the resource-type rule of IAM User Guide "IAM ARNs" (a wildcard cannot stand for the
 // resource type, "arn:aws:iam::123456789012:u*" is not allowed): when `arn` has a resource type
 // (ResourceTypeLength), the pattern's resource part must either consist only of `*` (any
@@ -54,7 +54,7 @@ std::optional<size_t> ResourceTypeLength(const ArnParts& arn);
 // K-KMS).
 bool IsKmsKeyArn(std::string_view arn);
 
-// Partitions and regions (reference R6, M11).
+// Partitions and regions (rule R6, M11).
 bool IsKnownPartition(std::string_view partition);  // aws, aws-cn, aws-us-gov; case-sensitive
 // "us-west-2" -> "aws", "cn-north-1" -> "aws-cn", "us-gov-west-1" -> "aws-us-gov";
 // nullopt when the text is not a region name (see IsValidRegionName), and also for ISO-partition

@@ -17,7 +17,7 @@
 
 namespace redtrust {
 
-// The three kinds of policy, each with its own validation rules (reference G8, G9).
+// The three kinds of policy, each with its own validation rules (rules G8, G9).
 enum class PolicyKind {
   kTrust,     // a role's trust policy: Principal required, no Resource/NotResource
   kIdentity,  // attached to a user/role: no Principal, Resource required
@@ -61,7 +61,7 @@ struct StringListElement {
 };
 
 // One (operator, key) pair of a Condition block. Values keep their canonical text: JSON strings
-// as decoded, numbers exactly as written, booleans as "true"/"false" (reference G11).
+// as decoded, numbers exactly as written, booleans as "true"/"false" (rule G11).
 struct ConditionValue {
   LocatedString text;
   bool from_json_string = true;  // false for JSON numbers and booleans
@@ -88,7 +88,7 @@ struct Statement {
   SourcePos condition_pos;
   std::vector<ConditionEntry> conditions;  // document order
   // Every operator key of the Condition block as written, in document order, including those
-  // whose block is `{}` and so produce no ConditionEntry (reference G11: an unknown operator
+  // whose block is `{}` and so produce no ConditionEntry (rule G11: an unknown operator
   // with an empty block is ignored, not rejected).
   std::vector<LocatedString> condition_operators;
 };
@@ -96,17 +96,17 @@ struct Statement {
 struct PolicyDocument {
   std::string path;  // JSON pointer of the policy object itself: "" or ReadPolicyFromJson's base
   SourcePos pos;     // the policy object's opening brace
-  std::optional<LocatedString> version;  // missing means 2008-10-17 (reference G2)
+  std::optional<LocatedString> version;  // missing means 2008-10-17 (rule G2)
   std::optional<LocatedString> id;
   bool has_statement = false;
   bool statement_was_array = false;
   SourcePos statement_pos;
   std::vector<Statement> statements;
-  // Characters of the text outside JSON-insignificant white space (reference G14), counted
+  // Characters of the text outside JSON-insignificant white space (rule G14), counted
   // in Unicode code points.
   size_t size_without_whitespace = 0;
 
-  // True when Version is exactly "2012-10-17": policy variables are recognised (reference V1).
+  // True when Version is exactly "2012-10-17": policy variables are recognised (rule V1).
   bool policy_variables_enabled() const {
     return version.has_value() && version->value == "2012-10-17";
   }

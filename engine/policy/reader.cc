@@ -1,4 +1,4 @@
-// Structural reading of a policy document (reference G1, G3, G4, G8, G11, G13, G14).
+// Structural reading of a policy document (rules G1, G3, G4, G8, G11, G13, G14).
 //
 // The reader checks the shape of the document: JSON types, known keys, mutually exclusive
 // elements. It does not judge values (Effect spelling, ARN syntax, operator names); that is
@@ -80,7 +80,7 @@ std::string SuggestKey(std::string_view bad, std::initializer_list<std::string_v
   return "did you mean `" + std::string(best) + "`?";
 }
 
-// Code points outside JSON-insignificant white space (reference G14). Escapes count as
+// Code points outside JSON-insignificant white space (rule G14). Escapes count as
 // written (`\u00e9` is six characters), since AWS measures the submitted document.
 // REQUIRES: text is one well-formed JSON value (strings are closed, escapes complete).
 size_t CountSignificantCodePoints(std::string_view text) {

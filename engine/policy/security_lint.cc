@@ -16,19 +16,19 @@ namespace redtrust {
 namespace {
 
 // Condition keys absent from the request context when the Redshift service principal calls
-// AssumeRole (hop 1). Rows of /work/shared/reference/iam-semantics.md §6 ("Condition keys that
-// matter here"), column "Present when Redshift (service principal) calls AssumeRole?":
+// AssumeRole (hop 1). Rows of rule K (docs/semantics.md §9.8, the table of condition keys that
+// matter here), for a call by the Redshift service principal:
 //   sts:DurationSeconds  - "Absent" (bearer tokens only)
 //   aws:PrincipalArn     - "Not for service principals: treat as absent"
 //   aws:PrincipalAccount - "absent by default"
 //   aws:SourceIp         - "Unspecified for service principals. Absent by default"
 // Keys that describe an IAM caller, a console/MFA session or a VPC endpoint, which a service
-// principal never has (iam-semantics.md §6 lists no value for a service-principal call; the
-// engine's request builder for Redshift, redshift-auth.md §5, sets none of them):
+// principal never has (rule K lists no value for a service-principal call; the
+// engine's request builder for Redshift, rule RS-STS, sets none of them):
 //   aws:MultiFactorAuthPresent, aws:MultiFactorAuthAge, aws:userid, aws:username,
 //   aws:SourceVpc, aws:SourceVpce, aws:VpcSourceIp.
 // aws:SourceAccount / aws:SourceArn are deliberately not here: they are the documented
-// confused-deputy keys (redshift-auth.md §0 item 4 leaves their presence open).
+// confused-deputy keys (RS-OPEN-4: AWS's documentation leaves their presence open).
 constexpr std::array<std::string_view, 11> kKeysRedshiftNeverSends = {
     "sts:DurationSeconds",        "aws:PrincipalArn",       "aws:PrincipalAccount",
     "aws:SourceIp",               "aws:MultiFactorAuthPresent", "aws:MultiFactorAuthAge",
@@ -326,8 +326,8 @@ void LintStatement(const Statement& st, Diagnostics* out) {
       std::string_view cluster = cu.substr(0, slash);
       std::string_view user = slash == std::string_view::npos ? std::string_view()
                                                               : cu.substr(slash + 1);
-      // IAM-authenticated users are stored as IAM:name, IAMA:name, IAMR:role (redshift-auth.md
-      // §5): that prefix is upper case by design.
+      // IAM-authenticated users are stored as IAM:name, IAMA:name, IAMR:role (rule RS-STS,
+      // MG-IAMID): that prefix is upper case by design.
       for (std::string_view p : {"IAM:", "IAMA:", "IAMR:"}) {
         if (user.substr(0, p.size()) == p) {
           user.remove_prefix(p.size());

@@ -23,7 +23,7 @@ namespace redtrust {
 void LintTrustPolicySecurity(const PolicyDocument& doc, Diagnostics* diags);
 
 // True for a Redshift service principal: `redshift.amazonaws.com` or
-// `redshift.<region>.amazonaws.com` (ASCII case ignored), reference redshift-auth.md §5.
+// `redshift.<region>.amazonaws.com` (ASCII case ignored), rule RS-STS (docs/semantics.md).
 bool IsRedshiftServicePrincipal(std::string_view service);
 
 }  // namespace redtrust

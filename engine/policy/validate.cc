@@ -1,6 +1,6 @@
-// Semantic checks of reference section 1 (G2, G4-G12, G14) and the per-kind rules of G8-G10.
-// Every rule cites its reference rule; docs/diagnostics.md lists each code with its source.
-// Messages are AWS's own text where AWS's text is known (reference or moto), otherwise
+// Semantic checks of rules G2, G4-G12, G14 (docs/semantics.md) and the per-kind rules of G8-G10.
+// Every check cites its rule id; docs/diagnostics.md lists each code with its source.
+// Messages are AWS's own text where AWS's text is known (observed, or moto), otherwise
 // lowercase sentences in the project style, with the offending value in backticks.
 #include "engine/policy/validate.h"
 
@@ -58,7 +58,7 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return true;
 }
 
-// `${...}` with a closing brace (reference V3: an unclosed `${` is literal text).
+// `${...}` with a closing brace (rule V3: an unclosed `${` is literal text).
 bool HasPolicyVariable(std::string_view s) {
   const size_t open = s.find("${");
   return open != std::string_view::npos && s.find('}', open + 2) != std::string_view::npos;

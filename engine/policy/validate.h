@@ -1,5 +1,5 @@
-// ValidatePolicy: the IAM grammar and per-kind rules of reference §1 (G1-G14), as diagnostics
-// with AWS's own message text where the reference gives it. Never stops at the first finding.
+// ValidatePolicy: the IAM grammar and per-kind rules G1-G14 (docs/semantics.md), as diagnostics
+// with AWS's own message text where it is known. Never stops at the first finding.
 #ifndef REDTRUST_ENGINE_POLICY_VALIDATE_H_
 #define REDTRUST_ENGINE_POLICY_VALIDATE_H_
 
@@ -11,7 +11,7 @@
 namespace redtrust {
 
 struct ValidateOptions {
-  // Size quota in characters without white space (reference G14). Default: 2,048, the default
+  // Size quota in characters without white space (rule G14). Default: 2,048, the default
   // "Role trust policy length" quota. 0 disables the check.
   size_t max_policy_chars = 2048;
 };

@@ -1,4 +1,4 @@
-// STS AssumeRole: the parameter checks STS makes before any policy (reference S1-S5), the
+// STS AssumeRole: the parameter checks STS makes before any policy (rules S1-S5), the
 // error texts it answers with (S5, S6), and the Redshift dbuser ARN used as ExternalId (R1).
 #ifndef REDTRUST_ENGINE_STS_ASSUME_ROLE_H_
 #define REDTRUST_ENGINE_STS_ASSUME_ROLE_H_
@@ -36,7 +36,7 @@ std::string ValidationErrorMessage(const std::vector<StsViolation>& v);
 std::string AccessDeniedMessage(std::string_view caller_arn, std::string_view action,
                                 std::string_view resource, std::string_view reason);
 
-// How Authorize decides an `sts:` action (reference E4; docs/semantics.md "STS actions").
+// How Authorize decides an `sts:` action (rule E4; docs/semantics.md "STS actions").
 enum class StsActionKind {
   kNotSts,          // the action's service is not sts
   kRoleAssumption,  // AssumeRole, AssumeRoleWithSAML, AssumeRoleWithWebIdentity and the
@@ -49,13 +49,13 @@ enum class StsActionKind {
                     // GetServiceBearerToken, AssumeRoot: the caller's identity policies decide
 };
 // `action` as in a request ("sts:GetCallerIdentity"); service and name compare
-// case-insensitively (reference M1). Cost: a few comparisons, no allocation.
+// case-insensitively (rule M1). Cost: a few comparisons, no allocation.
 StsActionKind ClassifyStsAction(std::string_view action);
 
 // True when `s` fits STS's ExternalId pattern [\w+=,.@:/-]* with \w = [A-Za-z0-9_] (S3).
 bool MatchesExternalIdPattern(std::string_view s);
 
-// arn:PARTITION:redshift:REGION:ACCOUNT:dbuser:CLUSTER/USER (reference R1). REQUIRES: a valid
+// arn:PARTITION:redshift:REGION:ACCOUNT:dbuser:CLUSTER/USER (rule R1). REQUIRES: a valid
 // region (the partition comes from it).
 std::string RedshiftDbUserArn(std::string_view region, std::string_view account,
                               std::string_view cluster, std::string_view user);

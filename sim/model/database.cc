@@ -1,4 +1,4 @@
-// Applying the administrator's SQL to a Database (reference §3). Each statement is checked
+// Applying the administrator's SQL to a Database (rule RS-GRANT). Each statement is checked
 // whole before it changes anything, as Redshift runs each statement atomically: a GRANT naming
 // one unknown grantee grants nothing.
 #include "sim/model/database.h"
@@ -70,7 +70,7 @@ std::string AssumeRoleGrant::ObjectName() const {
 Database::Database(GrantDefaultMeans grant_default_means, bool public_holds_assume_role_by_default)
     : grant_default_means_(grant_default_means) {
   if (public_holds_assume_role_by_default) {
-    // Reference §3: "PUBLIC effectively holds ASSUMEROLE on ALL for ALL" until a superuser runs
+    // Rule RS-GRANT: "PUBLIC effectively holds ASSUMEROLE on ALL for ALL" until a superuser runs
     // `revoke assumerole on all from public for all` (DG-GRANT, DG-REVOKE, MG-AUTH).
     AssumeRoleGrant g;
     g.grantee_kind = Grantee::Kind::kPublic;
@@ -255,7 +255,7 @@ class Database::Applier {
             pos, "put COPY and UNLOAD statements in the replay log");
   }
   void On(const OtherStatement& s) {
-    // CREATE TABLE, GRANT SELECT, ...: accepted and not interpreted (the reference's gate P3,
+    // CREATE TABLE, GRANT SELECT, ...: accepted and not interpreted (gate P3,
     // table privileges, is out of this model). A GRANT / REVOKE of such a privilege looks as if
     // it mattered, so the first one of a world is reported (once: not one warning per grant).
     if (s.keyword != "GRANT" && s.keyword != "REVOKE") return;
@@ -424,7 +424,7 @@ class Database::Applier {
     if (!db_->session_user_.empty()) {
       const DbUser* u = db_->FindUser(db_->session_user_);
       if (u && !u->superuser) {
-        // Reference §3: only superusers can GRANT or REVOKE ASSUMEROLE (DG-GRANT).
+        // Rule RS-GRANT: only superusers can GRANT or REVOKE ASSUMEROLE (DG-GRANT).
         Error("db.not_superuser",
               "permission denied: only a superuser can " +
                   std::string(s.revoke ? "REVOKE" : "GRANT") + " ASSUMEROLE",
@@ -514,7 +514,7 @@ class Database::Applier {
     }
     if (!removed && o.kind == AssumeRoleObject::Kind::kRole) {
       // Privileges are per catalog object: revoking one role does not carve it out of an ALL
-      // grant. Say so, because this is the classic mistake (reference §3).
+      // grant. Say so, because this is the classic mistake (rule RS-GRANT).
       for (const AssumeRoleGrant& e : db_->GrantsOf(g.kind, g.name)) {
         if (e.object_kind == AssumeRoleObject::Kind::kRole) continue;
         for (AssumeRoleCommand c : s.commands) {

@@ -1,5 +1,5 @@
 // Database: the database side of one cluster, as the administrator's SQL scripts leave it
-// (reference §3, §1.1): users (stored name, superuser), groups and their members, RBAC roles and
+// (rule RS-GRANT): users (stored name, superuser), groups and their members, RBAC roles and
 // the roles granted to users and to roles (nested), and the ASSUMEROLE grants, applied in script
 // order (GRANT adds, REVOKE removes). PUBLIC holds ASSUMEROLE ON ALL FOR ALL until revoked, unless
 // the world's publicHoldsAssumeRoleByDefault option is off.
@@ -23,7 +23,7 @@
 
 namespace redtrust::sim {
 
-// What `GRANT ASSUMEROLE ON default` grants (reference open item 8; option grantDefaultMeans).
+// What `GRANT ASSUMEROLE ON default` grants (RS-OPEN-8; option grantDefaultMeans).
 enum class GrantDefaultMeans {
   kAll,          // "all": a synonym of ON ALL (the catalog shows both as default-aws-iam-role)
   kDefaultRole,  // "default-role": only statements that wrote IAM_ROLE default

@@ -122,7 +122,7 @@ std::string PosText(const SourcePos& p) {
   return std::to_string(p.line) + ":" + std::to_string(p.column);
 }
 
-// What a policy's Principal elements trust, for the association check (E14).
+// What a policy's Principal elements trust, for the association check (RS-E14).
 struct TrustInfo {
   bool any = false;                   // "*" or {"AWS": "*"} in an Allow statement
   std::vector<std::string> services;  // Service principals of Allow statements
@@ -877,7 +877,7 @@ void WorldBuilder::LoadSessionKeys(const JsonValue& v) {
       sk.session_token = t->text;
     }
     if (const JsonValue* name = String(item, path, "session_name", true, "a session key")) {
-      // RoleSessionName: 2-64 of [\w+=,.@-] (STS AssumeRole, reference S2).
+      // RoleSessionName: 2-64 of [\w+=,.@-] (STS AssumeRole, rule S2).
       bool valid = name->text.size() >= 2 && name->text.size() <= 64;
       for (char c : name->text) {
         valid = valid && ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
@@ -1288,7 +1288,7 @@ void WorldBuilder::LoadCluster(const JsonValue& item, const std::string& path) {
     }
   }
 
-  // Associated roles (§4): defined in the world, same account as the cluster, within quota.
+  // Associated roles (RS-CLUSTER): defined in the world, same account as the cluster, within quota.
   if (const JsonValue* roles =
           Field(item, path, "iam_roles", JsonValue::Kind::kArray, false, "a cluster")) {
     const std::string rpath = path + "/iam_roles";

@@ -1,4 +1,4 @@
-// The AWS managed policies the Redshift documentation names (reference §6), shipped as their
+// The AWS managed policies the Redshift documentation names (rule RS-PERM), shipped as their
 // published documents in sim/model/managed/NAME.json and embedded in the binary, so a world can
 // attach them as "aws-managed:NAME" without network access. Versions: docs/world.md.
 //

@@ -1,4 +1,4 @@
-// ASSUMEROLE privilege check (reference §3). The order in which grantees are searched only
+// ASSUMEROLE privilege check (rule RS-GRANT). The order in which grantees are searched only
 // decides which grant is *reported* (the union decides whether the privilege holds): the user's
 // own grants, then its groups in the order joined, then its RBAC roles breadth-first, then PUBLIC,
 // so the explanation names the most specific grant.
@@ -19,7 +19,7 @@ bool ObjectMatches(const AssumeRoleGrant& g, std::string_view role_or_chain,
       return default_means == GrantDefaultMeans::kAll || statement_used_default;
     case AssumeRoleObject::Kind::kRole:
       // Exact string: a chain grant matches only the identical chain, a single-role grant never
-      // covers a chain (DG-GRANT usage notes; open item 9). Case and spaces count.
+      // covers a chain (DG-GRANT usage notes; RS-OPEN-9). Case and spaces count.
       return g.object == role_or_chain;
   }
   return false;

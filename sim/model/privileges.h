@@ -1,4 +1,4 @@
-// The ASSUMEROLE privilege check of reference §3 (gate P4): may database user U use this role or
+// The ASSUMEROLE privilege check of rule RS-GRANT (gate P4): may database user U use this role or
 // chain string for this command?
 //
 //  * A superuser always may (the privilege cannot be revoked from one).
@@ -8,9 +8,9 @@
 //      - ALL matches any role or chain;
 //      - a quoted string matches only the identical string (exact, case-sensitive comparison):
 //        a chain grant 'A,B' matches only the statement string "A,B", and a grant on 'A' does
-//        not cover the chain "A,B" (open item 9);
+//        not cover the chain "A,B" (RS-OPEN-9);
 //      - `default` matches like ALL when the database's GrantDefaultMeans is kAll, and otherwise
-//        only when the statement wrote IAM_ROLE default (open item 8).
+//        only when the statement wrote IAM_ROLE default (RS-OPEN-8).
 //
 // Thread-safe (reads an immutable Database). Cost: proportional to the grants of U, its groups,
 // its roles and PUBLIC; one string allocation on failure (the error text).
@@ -43,7 +43,7 @@ struct AssumeRoleCheck {
   const AssumeRoleGrant* grant = nullptr;
   SourceRef grant_where;
   std::vector<std::string> through;
-  // When !holds: what Redshift prints. kNotGranted: the verbatim E1 text (DG-GRANT), e.g.
+  // When !holds: what Redshift prints. kNotGranted: the verbatim RS-E1 text (DG-GRANT), e.g.
   //   ERROR:  User user2 does not have ASSUMEROLE permission on IAM role "arn:..." for COPY
   // kUnknownUser (proposed, unsourced): ERROR:  user "bob" does not exist
   std::string error;
@@ -61,7 +61,7 @@ AssumeRoleCheck CheckAssumeRolePrivilege(const Database& db, std::string_view us
                                          bool statement_used_default);
 
 // "ERROR:  User <user> does not have ASSUMEROLE permission on IAM role \"<role>\" for <CMD>"
-// (two spaces after ERROR:, reference §3 / E1).
+// (two spaces after ERROR:, RS-GRANT / RS-E1).
 std::string AssumeRoleDeniedMessage(std::string_view user, std::string_view role_or_chain,
                                     AssumeRoleCommand cmd);
 

@@ -31,48 +31,48 @@
 namespace redtrust::sim {
 
 // ---------------------------------------------------------------------------------------------
-// Options: the reference's open questions (redshift-auth.md §0, §1.1) as switches of the world,
+// Options: the points AWS leaves open (RS-OPEN-n, docs/semantics.md) as switches of the world,
 // each with the documented default, so a user can model either reading. JSON names in
 // parentheses (the `options` object of world.json).
 struct WorldOptions {
   // (externalIdOnLaterHops) Redshift sends ExternalId = dbuser ARN on hops 2..n of a chain too
-  // (open item 3). Default: true.
+  // (RS-OPEN-3). Default: true.
   bool external_id_on_later_hops = true;
 
-  // (serverlessDbuserFormat) Cluster part of a serverless dbuser ARN (open item 5):
+  // (serverlessDbuserFormat) Cluster part of a serverless dbuser ARN (RS-OPEN-5):
   // "account-workgroupid" -> dbuser:serverless-<account>-<workgroup-id>/<user> (default),
   // "workgroup-name"      -> dbuser:<workgroup-name>/<user>.
   enum class ServerlessDbuserFormat { kAccountWorkgroupId, kWorkgroupName };
   ServerlessDbuserFormat serverless_dbuser_format = ServerlessDbuserFormat::kAccountWorkgroupId;
 
-  // (grantDefaultMeans) What `GRANT ASSUMEROLE ON default` grants (open item 8):
+  // (grantDefaultMeans) What `GRANT ASSUMEROLE ON default` grants (RS-OPEN-8):
   // "all" (default) -> the same as ON ALL; "default-role" -> only statements that wrote
   // `IAM_ROLE default`.
   GrantDefaultMeans grant_default_means = GrantDefaultMeans::kAll;
 
-  // (maxChain) Most roles in one IAM_ROLE chain (open item 10). Default: 10. Range 1..50.
+  // (maxChain) Most roles in one IAM_ROLE chain (RS-OPEN-10). Default: 10. Range 1..50.
   int max_chain = 10;
 
-  // (onlyInSyncRolesUsable) Only roles whose association status is in-sync can be used (§4,
+  // (onlyInSyncRolesUsable) Only roles whose association status is in-sync can be used (RS-CLUSTER,
   // inference). Default: true.
   bool only_in_sync_roles_usable = true;
 
   // (sourceArnInContext) Put aws:SourceArn / aws:SourceAccount (the cluster) in hop 1's request
-  // context (open item 4). Default: false: the keys are absent.
+  // context (RS-OPEN-4). Default: false: the keys are absent.
   bool source_arn_in_context = false;
 
-  // (clientSideEncryptionAllowed) ENCRYPTED with a root symmetric key is accepted (§2.4: closed
+  // (clientSideEncryptionAllowed) ENCRYPTED with a root symmetric key is accepted (RS-OPTS: closed
   // to new customers from 2025-04-30). Default: false.
   bool client_side_encryption_allowed = false;
 
   // (serverlessServicePrincipals) The service principals a serverless workgroup's hop 1 is made
-  // as; the role's trust policy must allow every one of them (open item 6). Default:
+  // as; the role's trust policy must allow every one of them (RS-OPEN-6). Default:
   // ["redshift.amazonaws.com"] (MG-SLS); add "redshift-serverless.amazonaws.com" to model the
   // blog report that both are needed.
   std::vector<std::string> serverless_service_principals = {"redshift.amazonaws.com"};
 
   // (publicHoldsAssumeRoleByDefault) PUBLIC holds ASSUMEROLE ON ALL FOR ALL in every database
-  // until `REVOKE ASSUMEROLE ON ALL FROM PUBLIC FOR ALL` (§3). Default: true.
+  // until `REVOKE ASSUMEROLE ON ALL FROM PUBLIC FOR ALL` (RS-GRANT). Default: true.
   bool public_holds_assume_role_by_default = true;
 
   // (allowUnknownRegions) Accept a well-formed region name of aws, aws-cn or aws-us-gov that is
@@ -130,7 +130,7 @@ struct AccessKey {
   SourceRef where;
 };
 
-// An IAM user whose access keys key-based COPY / UNLOAD may use (reference §7).
+// An IAM user whose access keys key-based COPY / UNLOAD may use (rule RS-ACCESSKEYS).
 struct IamUser {
   std::string arn;  // arn:PARTITION:iam::ACCOUNT:user[/path/]NAME
   std::string partition;
@@ -147,7 +147,7 @@ struct IamUser {
 
 // A service principal's key, e.g. to simulate Redshift's own sts:AssumeRole call as
 // `redshift.eu-west-1.amazonaws.com` (the caller answers to the regional and global names,
-// reference M9). AWS has no such keys; this is a simulation device.
+// rule M9). AWS has no such keys; this is a simulation device.
 struct ServiceKey {
   AccessKey key;
   std::string service;  // the service principal, as written
@@ -190,7 +190,7 @@ struct Bucket {
   // Default encryption of new objects. AWS applies SSE-S3 when none is configured (since 2023).
   Encryption default_encryption;
   // True when the world lists the bucket's objects. When false the contents are unknown and
-  // data-existence checks (reference P10) cannot be made.
+  // data-existence checks (rule P10) cannot be made.
   bool objects_listed = false;
   std::vector<S3Object> objects;  // sorted by key
   SourceRef where;
@@ -217,7 +217,7 @@ struct KmsKey {
 };
 
 // ---------------------------------------------------------------------------------------------
-// Cluster side (reference §4).
+// Cluster side (rule RS-CLUSTER).
 
 enum class ClusterKind { kProvisioned, kServerless };
 const char* ClusterKindName(ClusterKind k);  // "provisioned" | "serverless"
@@ -251,7 +251,7 @@ struct Cluster {
   const AssociatedRole* FindAssociatedRole(std::string_view arn) const;
   // The dbuser ARN Redshift sends as sts:ExternalId for database user `user` (stored name):
   // provisioned arn:P:redshift:R:A:dbuser:<id>/<user> (MG-AUTH); serverless per the
-  // serverlessDbuserFormat option (open item 5).
+  // serverlessDbuserFormat option (RS-OPEN-5).
   std::string DbUserArn(std::string_view user, const WorldOptions& options) const;
 };
 

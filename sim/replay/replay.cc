@@ -28,7 +28,7 @@ const char* GateName(Gate g) {
 
 namespace {
 
-// Session name Redshift uses when it assumes a role; the only one observed (redshift-auth.md §5,
+// Session name Redshift uses when it assumes a role; the only one observed (RS-STS,
 // DG-SPEXT).
 constexpr const char* kSessionName = "RedshiftIamRoleSession";
 // Most objects checked one by one under a prefix; beyond that one representative stands for the
@@ -37,7 +37,7 @@ constexpr size_t kMaxObjectsChecked = 100;
 
 std::string Err(std::string_view message) { return "ERROR:  " + std::string(message); }
 
-// E2 (GH-hauser transcript): the one message Redshift prints for a role it cannot assume,
+// RS-E2 (GH-hauser transcript): the one message Redshift prints for a role it cannot assume,
 // whatever the cause (not associated, trust denied, ExternalId mismatch, chain hop denied).
 std::string NotAuthorizedToAssume(std::string_view dbuser_arn, std::string_view role_arn) {
   return Err("User " + std::string(dbuser_arn) + " is not authorized to assume IAM Role " +
@@ -61,7 +61,7 @@ std::optional<S3Url> ParseS3Url(std::string_view url) {
 }
 
 // The caller of a role's session: arn:P:sts::A:assumed-role/NAME/RedshiftIamRoleSession, whose
-// aws:PrincipalArn is the role ARN with its path (reference §6).
+// aws:PrincipalArn is the role ARN with its path (rule K).
 Caller SessionOf(const Role& role) {
   Caller c;
   c.kind = Caller::Kind::kAssumedRole;
@@ -135,7 +135,7 @@ class Replayer {
     // P2: IAM_ROLE default -> the cluster's default role (DG-AUTH, MG-DEFROLE).
     if (used_default) {
       if (cluster_.default_iam_role.empty()) {
-        // E12 (proposed, unsourced: reference §8).
+        // RS-E12 (proposed: no AWS page gives the text).
         return Fail(Gate::kDefaultRole, Err("Default IAM role is not set for this cluster"),
                     "IAM_ROLE default, but cluster " + cluster_.id + " has no default IAM role");
       }
@@ -144,12 +144,12 @@ class Replayer {
       Pass(Gate::kDefaultRole, "IAM_ROLE default resolves to " + raw,
            {"default role set at " + cluster_.where.ToString()});
     }
-    // P1: chain rules (reference §2.1, open item 10).
+    // P1: chain rules (RS-AUTH, RS-OPEN-10).
     if (static_cast<int>(chain.size()) > world_.options().max_chain) {
       return Fail(Gate::kOptions,
                   Err("IAM role chain has " + std::to_string(chain.size()) +
                       " roles; at most " + std::to_string(world_.options().max_chain) +
-                      " are allowed"),  // proposed wording (reference E11)
+                      " are allowed"),  // proposed wording (RS-E11)
                   "role chain longer than maxChain");
     }
     std::set<std::string> seen;
@@ -164,7 +164,7 @@ class Replayer {
                     "cyclic role chain: `" + arn + "` appears twice");
       }
     }
-    // P4: ASSUMEROLE privilege on the exact role-or-chain string (reference §3).
+    // P4: ASSUMEROLE privilege on the exact role-or-chain string (rule RS-GRANT).
     AssumeRoleCheck priv = CheckAssumeRolePrivilege(cluster_.database, user_, raw, cmd, used_default);
     if (!priv.holds) return Fail(Gate::kAssumeRole, priv.error, priv.Describe());
     Pass(Gate::kAssumeRole, std::string("ASSUMEROLE for ") + AssumeRoleCommandName(cmd) + " on \"" +
@@ -186,14 +186,14 @@ class Replayer {
     Pass(Gate::kAssociation, "role " + chain.front() + " is associated with " + cluster_.id,
          {assoc->where.ToString()});
     // P6: Redshift's service principal(s) for the cluster's region assume role 1 with
-    // ExternalId = the user's dbuser ARN (MG-AUTH; reference M9).
+    // ExternalId = the user's dbuser ARN (MG-AUTH; rule M9).
     const Role* role = assoc->role;
     if (!HopOne(*role)) return false;
-    // P7: each role's session assumes the next role (MG-AUTH chaining; reference E7).
+    // P7: each role's session assumes the next role (MG-AUTH chaining; rule E7).
     for (size_t i = 1; i < chain.size(); ++i) {
       const Role* next = world_.FindRole(chain[i]);
       if (!next) {
-        // STS answers AccessDenied for a role that does not exist (reference S1).
+        // STS answers AccessDenied for a role that does not exist (rule S1).
         return Fail(Gate::kStsChain, NotAuthorizedToAssume(dbuser_arn_, chain[i]),
                     "hop " + std::to_string(i + 1) + ": role " + chain[i] +
                         " does not exist in the world (STS: AccessDenied)");
@@ -215,7 +215,7 @@ class Replayer {
     std::vector<std::string> details;
     for (const std::string& global : names) {
       // The call is made in the cluster's region: svc.amazonaws.com -> svc.R.amazonaws.com,
-      // which also answers to the global name (reference M9).
+      // which also answers to the global name (rule M9).
       std::string regional = global;
       const std::string suffix = ".amazonaws.com";
       if (regional.size() > suffix.size() &&
@@ -236,8 +236,8 @@ class Replayer {
         req.context.Set("aws:SourceAccount", {cluster_.account}, false);
         req.context.Set("aws:SourceArn", {ClusterArn()}, false);
       }
-      // STS's own check of the ExternalId (reference S3): a user name with a space, `$` or
-      // non-ASCII text makes the dbuser ARN invalid (Redshift's behaviour is open, §0.1.3).
+      // STS's own check of the ExternalId (rule S3): a user name with a space, `$` or
+      // non-ASCII text makes the dbuser ARN invalid (Redshift's behaviour is open, OPEN-3).
       AssumeRoleParams params;
       params.role_arn = role.arn;
       params.external_id = dbuser_arn_;
@@ -280,7 +280,7 @@ class Replayer {
     EvalOptions eo;
     eo.trace = trace_;
     // Trust of the next role and identity policies of the current one; same account vs
-    // cross-account per IAM (reference E5/E6). The Redshift guide asks for both in every hop;
+    // cross-account per IAM (rule E5/E6). The Redshift guide asks for both in every hop;
     // IAM (STSAPI) lets a trust policy naming the role directly suffice in one account, and AWS's
     // documentation wins (docs/semantics.md).
     Decision d = Authorize(req, to.trust_policy.compiled.get(), from.identity_policies, eo);
@@ -359,7 +359,7 @@ class Replayer {
   }
 
   // An S3 access denial (E6, DG-S3ERR short form), with the DETAIL box Redshift prints under it
-  // (reference §8: code 8001; context `S3 key being read : s3://BUCKET/KEY` for object reads,
+  // (RS-E catalog, docs/semantics.md: code 8001; context `S3 key being read : s3://BUCKET/KEY` for object reads,
   // GH-embulk85, and empty otherwise). The box's query / location / process lines depend on the
   // cluster's run and are left out.
   bool S3Denied(std::string failure, std::vector<std::string> details, std::string read_context) {
@@ -472,13 +472,13 @@ class Replayer {
       if (c.manifest && !bucket->FindObject(url->key)) {
         return Fail(Gate::kData,
                     Err("Problem reading manifest file - S3ServiceException:The specified key "
-                        "does not exist.,Status 404"),  // E10 (GH-sparkrs)
+                        "does not exist.,Status 404"),  // RS-E10 (GH-sparkrs)
                     "manifest s3://" + bucket->name + "/" + url->key + " does not exist");
       }
       auto [first, last] = bucket->ObjectsWithPrefix(url->key);
       if (!c.manifest && first == last) {
         return Fail(Gate::kData, Err("The specified S3 prefix '" + url->key + "' does not exist"),
-                    "no object under s3://" + bucket->name + "/" + url->key);  // E9 (GH-3scale)
+                    "no object under s3://" + bucket->name + "/" + url->key);  // RS-E9 (GH-3scale)
       }
       Pass(Gate::kData, c.manifest ? "manifest exists"
                                    : std::to_string(last - first) + " object(s) under the prefix");
@@ -550,8 +550,8 @@ class Replayer {
     if (bucket->objects_listed && !u.allow_overwrite && !u.clean_path) {
       auto [first, last] = bucket->ObjectsWithPrefix(prefix);
       if (first != last) {
-        // E13: the rule is DG-UNLOAD's; the wording is Redshift's as commonly reported (the
-        // reference has no verbatim source for it).
+        // RS-E13: the rule is DG-UNLOAD's; the wording is Redshift's as commonly reported (the
+        // AWS pages give no verbatim text for it).
         return Fail(Gate::kData,
                     Err("Specified unload destination on S3 is not empty. Consider using a "
                         "different bucket / prefix, manually removing the target files in S3, or "
@@ -577,7 +577,7 @@ class Replayer {
     if (bucket->region != region) {
       return Fail(Gate::kRegion,
                   Err("S3ServiceException:The bucket you are attempting to access must be "
-                      "addressed using the specified endpoint."),  // E5 (DG-S3ERR)
+                      "addressed using the specified endpoint."),  // RS-E5 (DG-S3ERR)
                   "bucket " + bucket->name + " is in " + bucket->region + ", the statement "
                       "addresses " + region + (region_option ? " (REGION)" : " (the cluster's region)"),
                   {bucket->where.ToString()});
@@ -589,17 +589,17 @@ class Replayer {
   bool KeyCredentials(const AccessKeys& k, Credentials* cr) {
     auto [user, key] = world_.FindAccessKey(k.access_key_id);
     if (!user) {
-      // Key-based failures surface when S3 is called, so they belong to P9 (reference §8 E7).
+      // Key-based failures surface when S3 is called, so they belong to P9 (RS-E7).
       return Fail(Gate::kPermissions,
                   Err("S3ServiceException:The AWS Access Key Id you provided does not exist in our "
-                      "records."),  // E7 (DG-S3ERR, verbatim)
+                      "records."),  // RS-E7 (DG-S3ERR, verbatim)
                   "access key " + k.access_key_id + " is not in the world");
     }
     if (!key->secret.empty() && key->secret != k.secret_access_key) {
       return Fail(Gate::kPermissions,
                   Err("S3ServiceException:The request signature we calculated does not match the "
                       "signature you provided. Check your key and signing method.,Status 403,Error "
-                      "SignatureDoesNotMatch"),  // E7 (DG-S3ERR)
+                      "SignatureDoesNotMatch"),  // RS-E7 (DG-S3ERR)
                   "the secret does not match access key " + k.access_key_id,
                   {key->where.ToString()});
     }
@@ -620,7 +620,7 @@ class Replayer {
       NotEvaluated("statement has no authorization clause");
       return;
     }
-    // P1: client-side encryption with a root key is closed (reference §2.4).
+    // P1: client-side encryption with a root key is closed (rule RS-OPTS).
     bool client_side = s.master_symmetric_key.has_value();
     if (auto* cred = std::get_if<sim::Credentials>(&*s.authorization)) {
       client_side = client_side || cred->master_symmetric_key.has_value();
@@ -649,7 +649,7 @@ class Replayer {
         NotEvaluated("statement has no usable authorization");
         return;
       }
-      // Key-based authorization skips P2 and P4-P7 (reference §1); the key itself is checked
+      // Key-based authorization skips P2 and P4-P7 (RS-ACCESSKEYS); the key itself is checked
       // when S3 is called, after the region gate (P8 before P9).
       pending_keys_ = keys;
     }
@@ -706,7 +706,7 @@ ReplayResult ReplayRejected(const World& world, const Cluster& cluster, std::str
     rp.NotEvaluated("user \"" + std::string(user) + "\" does not exist on cluster " + cluster.id);
     return std::move(rp.result());
   }
-  // Redshift checks a statement's options before it uses any role (reference §1 P1, §8 E11).
+  // Redshift checks a statement's options before it uses any role (gate P1, RS-E11).
   std::vector<std::string> details;
   if (!error.hint.empty()) details.push_back(error.hint);
   rp.Fail(Gate::kOptions, Err(error.message),

@@ -1,6 +1,6 @@
 // Replay: (world, cluster, user, COPY/UNLOAD statement) -> the decision Redshift would reach,
 // the gate that stops it, the message Redshift would print, and a trace of every gate with the
-// deciding statements as file:line:column. The gate order is reference redshift-auth.md §1
+// deciding statements as file:line:column. The gate order is P1-P10 of docs/semantics.md
 // (P1-P10); STS hops use the IAM engine (engine/eval/evaluator.h).
 //
 // Thread-safety: pure functions over an immutable World. Cost: every policy was compiled when the
@@ -18,7 +18,7 @@
 
 namespace redtrust::sim {
 
-// The gates of reference §1, in order.
+// The gates P1-P10 (docs/semantics.md §9.12), in order.
 enum class Gate {
   kOptions,       // P1: option rules beyond the grammar (chain length, client-side encryption)
   kDefaultRole,   // P2: IAM_ROLE default resolution
@@ -28,7 +28,7 @@ enum class Gate {
   kStsChain,      // P7: role i's session assumes role i+1
   kRegion,        // P8: the bucket is in the region the statement addresses
   kPermissions,   // P9: S3 / KMS actions with the last role's (or the IAM user's) credentials;
-                  // for key-based authorization also the access key and its secret (§8 E7)
+                  // for key-based authorization also the access key and its secret (RS-E7)
   kData,          // P10: prefix / manifest exists, UNLOAD target empty
 };
 const char* GateName(Gate g);  // "P1 options", "P6 sts-hop-1", ...
@@ -46,7 +46,7 @@ struct ReplayResult {
   std::string command;     // "COPY" | "UNLOAD" | "" when unknown
   Gate failing_gate = Gate::kOptions;  // meaningful when evaluated && !allowed
   // What Redshift prints (ERROR:  ...), or the reason it was not evaluated. For an error
-  // Redshift reports with a DETAIL box (the S3 access denials, reference §8), the ERROR line, a
+  // Redshift reports with a DETAIL box (the S3 access denials, RS-E catalog), the ERROR line, a
   // newline, "DETAIL:" and the box: the same text as `detail`, each line starting with two
   // spaces.
   std::string message;

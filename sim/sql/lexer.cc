@@ -167,7 +167,7 @@ class Lexer {
     }
   }
 
-  // 'text' with '' and the backslash escapes \' and \\ (reference §2.5).
+  // 'text' with '' and the backslash escapes \' and \\ (rule RS-STR).
   void StringLiteral() {
     const SourcePos start = Pos();
     SourcePos bad;

@@ -4,7 +4,7 @@
 // Follows PostgreSQL's scanner where Redshift inherits it: `--` line comments and nested
 // `/* */` block comments are skipped; unquoted words fold ASCII letters to lower case;
 // "quoted identifiers" keep their case ("" is an embedded quote); 'literals' take '' and the
-// backslash escapes \' and \\ (reference §2.5; any other backslash pair is kept as written, so
+// backslash escapes \' and \\ (RS-STR; any other backslash pair is kept as written, so
 // DELIMITER '\t' and NULL AS '\N' reach COPY unchanged); E'escape strings' take '' and every
 // PostgreSQL backslash escape (\n \t \b \f \r, \ooo octal, \xhh hex, \uXXXX, \UXXXXXXXX, \c = c)
 // and must decode to UTF-8 without NUL; $$dollar$$ / $tag$quoted$tag$ strings are literals

@@ -4,11 +4,11 @@
 // StatementParser; a failed statement yields one SqlError and the driver moves on.
 //
 // Message sources (docs/sql.md has the full table):
-//   AWS verbatim:        E3 "Invalid credentials...", E4 "COPY from this file format only
-//                        accepts IAM_ROLE credentials." (reference §8)
+//   AWS verbatim:        RS-E3 "Invalid credentials...", RS-E4 "COPY from this file format only
+//                        accepts IAM_ROLE credentials." (RS-E3, RS-E4)
 //   PostgreSQL verbatim: syntax errors, unterminated literals, "conflicting or redundant
 //                        options" (Redshift's front end is PostgreSQL's)
-//   Proposed (E11 etc.): every option-combination and role-chain message; each is marked
+//   Proposed (RS-E11 etc.): every option-combination and role-chain message; each is marked
 //                        "Proposed" where it is built.
 //
 // Two kinds of error (parser.h, SqlErrorKind): SyntaxError() for what redtrust cannot read,
@@ -28,11 +28,11 @@
 namespace redtrust::sim {
 namespace {
 
-// Verbatim from the 2025 engine (reference §8 E3, GH-rw).
+// Verbatim from the 2025 engine (RS-E3, GH-rw).
 constexpr std::string_view kInvalidCredentials =
     "Invalid credentials. Must be of the format: credentials 'aws_iam_role=...' or "
     "'aws_access_key_id=...;aws_secret_access_key=...[;token=...]'";
-// Verbatim (reference §8 E4, GH-pr34).
+// Verbatim (RS-E4, GH-pr34).
 constexpr std::string_view kColumnarNeedsRole =
     "COPY from this file format only accepts IAM_ROLE credentials.";
 
@@ -45,7 +45,7 @@ std::string Upper(std::string_view s) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Option tables (reference §2.2, §2.3; DG-COPY parameter list).
+// Option tables (RS-COPY, RS-UNLOAD; DG-COPY parameter list).
 
 enum class Shape {
   kFlag,         // NAME
@@ -320,7 +320,7 @@ class StatementParser {
   // "Conflict" messages point at the option written later and name it first.
   bool Conflict(const std::string& a, const SourcePos& pa, const std::string& b,
                 const SourcePos& pb) {
-    // Proposed (reference §8 E11): "<X> cannot be used with <Y>".
+    // Proposed (RS-E11): "<X> cannot be used with <Y>".
     if (Before(pa, pb)) return Reject(b + " cannot be used with " + a, pb);
     return Reject(a + " cannot be used with " + b, pa);
   }
@@ -552,7 +552,7 @@ class StatementParser {
       return true;
     }
     if (a->key_id || a->secret || a->token) {
-      // Proposed (E11): DG-AUTH requires both keys; SESSION_TOKEN needs both.
+      // Proposed (RS-E11): DG-AUTH requires both keys; SESSION_TOKEN needs both.
       if (!a->key_id) {
         const KeyPart& p = a->secret ? *a->secret : *a->token;
         return Reject(p.keyword + " requires ACCESS_KEY_ID", p.pos);
@@ -600,8 +600,8 @@ class StatementParser {
     return true;
   }
 
-  // The CREDENTIALS mini-grammar (reference §2.1): key=value pairs separated by ';', keys
-  // case-sensitive, no spaces, one of two shapes. Anything else is E3.
+  // The CREDENTIALS mini-grammar (RS-AUTH): key=value pairs separated by ';', keys
+  // case-sensitive, no spaces, one of two shapes. Anything else is RS-E3.
   bool ParseCredentialsString(const Token& lit, Credentials* c) {
     const std::string_view raw = lit.text;
     if (raw.find_first_of(" \t\r\n\f\v") != std::string_view::npos) {
@@ -647,7 +647,7 @@ class StatementParser {
       r.raw = *role;
       r.pos = c->pos;
       r.value_pos = PosInLiteral(lit, role_at);
-      // Whether aws_iam_role= takes a chain is undocumented (§2.1): accepted, same rules.
+      // Whether aws_iam_role= takes a chain is undocumented (RS-AUTH): accepted, same rules.
       if (!CheckChain(r.raw, lit, "aws_iam_role", &r.chain, role_at)) return false;
       c->iam_role = std::move(r);
     } else {
@@ -776,7 +776,7 @@ class StatementParser {
     return true;
   }
 
-  // The format word after FORMAT [AS], or a bare CSV / JSON / ... (reference §2.2, §2.3).
+  // The format word after FORMAT [AS], or a bare CSV / JSON / ... (RS-COPY, RS-UNLOAD).
   bool ParseFormatWord(const Token& fmt, bool is_copy, Option* o) {
     static constexpr std::string_view kCopyFormats =
         "csv json avro parquet orc shapefile fixedwidth";
@@ -881,7 +881,7 @@ class StatementParser {
       s.source = CopySource::kEmr;
     } else {
       // Proposed. (Wording modelled on the "LOAD source is not supported" error users report
-      // for local paths; not confirmed by the reference.)
+      // for local paths; not confirmed by an AWS page.)
       Reject(
           "LOAD source is not supported: FROM must name an Amazon S3 path "
           "('s3://...'), a DynamoDB table ('dynamodb://...') or an Amazon EMR cluster "
@@ -971,7 +971,7 @@ class StatementParser {
                    encrypted->pos);
     }
 
-    // Columnar formats (DG-COLUMNAR; E4 verbatim).
+    // Columnar formats (DG-COLUMNAR; RS-E4 verbatim).
     if (s->format == DataFormat::kParquet || s->format == DataFormat::kOrc) {
       const Option* fmt = Find(s->options, "FORMAT");
       if (IsKeyBased(auth)) {
@@ -1042,7 +1042,7 @@ class StatementParser {
     return true;
   }
 
-  // Reference §2.4 (DG-UNLOAD, DG-UNLENC). Rules are documented; the wording is proposed.
+  // Rule RS-OPTS (DG-UNLOAD, DG-UNLENC). Rules are documented; the wording is proposed.
   bool CheckUnloadRules(const UnloadStatement& s) {
     const Credentials* creds = std::get_if<Credentials>(&*s.authorization);
     const Option* kms = Find(s.options, "KMS_KEY_ID");
@@ -1052,7 +1052,7 @@ class StatementParser {
     if (msk && !encrypted) return Reject("MASTER_SYMMETRIC_KEY requires ENCRYPTED", msk->pos);
     if (kms && creds) return Conflict("CREDENTIALS", creds->pos, "KMS_KEY_ID", kms->pos);
     if (msk && creds) return Conflict("CREDENTIALS", creds->pos, "MASTER_SYMMETRIC_KEY", msk->pos);
-    // Inferred (not stated as a rule by the reference): one key per file.
+    // Inferred (no AWS page states it as a rule): one key per file.
     if (kms && msk) return Conflict("KMS_KEY_ID", kms->pos, "MASTER_SYMMETRIC_KEY", msk->pos);
     if (s.encrypted_auto) {
       if (kms) return Conflict("ENCRYPTED AUTO", encrypted->pos, "KMS_KEY_ID", kms->pos);

@@ -2,9 +2,9 @@
 //
 // Accepts a script of several statements separated by ';' (a missing final ';' is fine). Keywords
 // are case-insensitive; `--` and `/* */` comments (nested, as in PostgreSQL) are skipped;
-// string literals take '' and backslash escapes (reference §2.5); "quoted identifiers" keep their
+// string literals take '' and backslash escapes (rule RS-STR); "quoted identifiers" keep their
 // case, unquoted ones fold to lower case. COPY / UNLOAD / the admin statements are parsed and
-// checked (option rules §2.1, §2.4, role chains); every other statement becomes OtherStatement.
+// checked (rules RS-AUTH, RS-OPTS, role chains); every other statement becomes OtherStatement.
 //
 // Never throws, never stops at the first error: a statement with an error is dropped, an
 // SqlError is recorded, and parsing resumes after the next ';' that is outside literals and
@@ -72,8 +72,8 @@ SqlScript ParseSqlScript(std::string_view text);
 // "line:column: message" (no file name), for CLI output and test failure messages.
 std::string FormatSqlError(const SqlError& e);
 
-// The rules of a role chain as IAM_ROLE (or aws_iam_role= in CREDENTIALS) writes it (reference
-// §2.1, MG-AUTH, DG-CES): one string, comma-separated role ARNs
+// The rules of a role chain as IAM_ROLE (or aws_iam_role= in CREDENTIALS) writes it (RS-AUTH,
+// MG-AUTH, DG-CES): one string, comma-separated role ARNs
 // (arn:<aws|aws-cn|aws-us-gov>:iam::<digits>:role/[path/]name), no spaces. No length limit: that
 // is the world's maxChain, checked by the replay at gate P1. nullopt when `raw` obeys them, and
 // then *chain (if not null) receives the ARNs in hop order; else the first problem, its message

@@ -1,7 +1,7 @@
 // The statements of the Redshift SQL subset that redtrust understands: COPY and UNLOAD with their
 // authorization clause, and the administrator's user / group / role / ASSUMEROLE statements that
 // make up the database side of a world. Produced by ParseSqlScript (parser.h), printed back by
-// PrintStatement. Grammar and rules: ../shared/reference/redshift-auth.md §2, §3; docs/sql.md.
+// PrintStatement. Grammar and rules: RS-AUTH..RS-GRANT (docs/semantics.md); docs/sql.md.
 //
 // Plain value types. Names are stored as Redshift stores them: an unquoted identifier folded to
 // lower case, a double-quoted one exactly as written. String values are stored after unescaping
@@ -41,7 +41,7 @@ struct QualifiedName {
 };
 
 // ---------------------------------------------------------------------------------------------
-// Authorization clause of COPY / UNLOAD (reference §2.1). Exactly one form per statement.
+// Authorization clause of COPY / UNLOAD (rule RS-AUTH). Exactly one form per statement.
 
 // IAM_ROLE default | IAM_ROLE 'arn[,arn...]', or the aws_iam_role= part of a CREDENTIALS string.
 struct IamRole {
@@ -63,7 +63,7 @@ struct AccessKeys {
   friend bool operator==(const AccessKeys&, const AccessKeys&) = default;
 };
 
-// [WITH] CREDENTIALS [AS] '<credentials-args>'. `raw` is parsed by the mini-grammar of §2.1:
+// [WITH] CREDENTIALS [AS] '<credentials-args>'. `raw` is parsed by the mini-grammar of RS-AUTH:
 // exactly one of iam_role / keys is set when the statement parsed without error.
 struct Credentials {
   std::string raw;                  // after unescaping
@@ -121,11 +121,11 @@ const Option* FindOption(const std::vector<Option>& options, std::string_view na
 enum class DataFormat { kText, kCsv, kJson, kAvro, kParquet, kOrc, kFixedWidth, kShapefile };
 const char* DataFormatName(DataFormat f);  // "TEXT", "CSV", "JSON", ...
 
-// What FROM names, by prefix (reference §2.2). kSshManifest = an s3:// object read with SSH.
+// What FROM names, by prefix (rule RS-COPY). kSshManifest = an s3:// object read with SSH.
 enum class CopySource { kS3, kDynamoDb, kEmr, kSshManifest };
 const char* CopySourceName(CopySource s);  // "s3", "dynamodb", "emr", "ssh-manifest"
 
-// COPY table [(col, ...)] FROM 'source' <authorization> [option ...]   (reference §2.2)
+// COPY table [(col, ...)] FROM 'source' <authorization> [option ...]   (rule RS-COPY)
 struct CopyStatement {
   QualifiedName table;
   std::vector<std::string> columns;
@@ -149,7 +149,7 @@ struct CopyStatement {
   friend bool operator==(const CopyStatement&, const CopyStatement&) = default;
 };
 
-// UNLOAD ('select ...') TO 's3://...' <authorization> [option ...]   (reference §2.3)
+// UNLOAD ('select ...') TO 's3://...' <authorization> [option ...]   (rule RS-UNLOAD)
 struct UnloadStatement {
   std::string query;  // the literal, unescaped: what Redshift runs
   SqlPos query_pos;
@@ -285,7 +285,7 @@ struct RevokeRole {
 enum class AssumeRoleCommand { kCopy, kUnload, kExternalFunction, kCreateModel };
 const char* AssumeRoleCommandName(AssumeRoleCommand c);  // "COPY", ..., "EXTERNAL FUNCTION"
 
-// One ON-list entry. A chain grant ON 'a,b' is ONE object with role "a,b" (reference §3).
+// One ON-list entry. A chain grant ON 'a,b' is ONE object with role "a,b" (rule RS-GRANT).
 struct AssumeRoleObject {
   enum class Kind { kAll, kDefault, kRole };
   Kind kind = Kind::kRole;

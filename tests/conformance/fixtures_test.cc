@@ -1,5 +1,5 @@
 // The data-driven conformance suite (STYLE guideline 13): every fixtures/conformance/*.json file
-// holds cases of the reference's rules (docs/conformance.md), each an `eval` request line and the
+// holds cases of the semantics rules (docs/conformance.md), each an `eval` request line and the
 // expected decision. One TEST_P runs each case through redtrust::EvalSession.
 //
 // Fixture files are strict: unknown fields, duplicate keys, wrong types and malformed names make

@@ -316,7 +316,7 @@ def t_role_name_case_exact(req):
 
 def effective_context(req):
     """The request context as peer.mjs gives it to the peer: the explicit keys, plus the keys AWS
-    derives from the caller and the clock when the context lacks them (reference §6)."""
+    derives from the caller and the clock when the context lacks them (rule K)."""
     ctx = {k.lower(): v for k, v in (req.get("context") or {}).items()}
     p = req.get("principal") or {}
     derived = {}
@@ -618,8 +618,8 @@ def main():
         print(f"  case: {shorten(reqs[i])}")
         tried = ", ".join(f"{'+'.join(ts)} -> {d}" for ts, d in rerun[i].items()) or "none changed the request"
         print(f"  peer after known-difference rewrites: {tried}")
-        print("  hint: decide with reference/iam-semantics.md which side is right. If the peer deviates "
-              "from the reference, add an entry to known_differences.json whose predicate proves it; "
+        print("  hint: decide with docs/semantics.md which side is right. If the peer deviates "
+              "from the rules, add an entry to known_differences.json whose predicate proves it; "
               "if redtrust deviates, fix the engine (do not list it as a known difference).")
     if len(unexplained) > args.show:
         print(f"---- ({len(unexplained) - args.show} more unexplained differences not shown; --show N)")

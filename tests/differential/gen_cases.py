@@ -19,7 +19,7 @@ AWS / "*" principals, Action / NotAction with wildcards, and conditions over the
 String*, Arn*, Bool, Null, IpAddress, Date*, Numeric* operators, IfExists, ForAnyValue: /
 ForAllValues:, and policy variables (with and without defaults).
 
-Every policy stays valid per the reference grammar (iam-semantics.md §1): no Resource in trust
+Every policy stays valid per the grammar rules G1-G14 (docs/semantics.md): no Resource in trust
 policies, unique alphanumeric Sids, exact operator names, IfExists never on Null, string values
 only (plus a few JSON booleans for Bool, rule G11), trust policy under 2,048 non-blank characters.
 Context keys are given only with values consistent with the caller, and only keys iam-simulate

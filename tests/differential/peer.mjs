@@ -21,8 +21,8 @@
 //   context {k: scalar | [scalars]} -> request.contextVariables (scalars as text)
 //   now (ISO 8601)                  -> aws:CurrentTime and aws:EpochTime (seconds) when the
 //                                      context does not set them (the keys are always present
-//                                      in real requests, reference §6)
-//   the principal                   -> the keys AWS derives from the caller (reference §6), when
+//                                      in real requests, rule K)
+//   the principal                   -> the keys AWS derives from the caller (rule K), when
 //                                      the context does not set them. iam-simulate derives none.
 //     IAM caller: aws:PrincipalArn (the role ARN for a role session), aws:PrincipalAccount,
 //                 aws:PrincipalType (User | Account | AssumedRole | FederatedUser),
@@ -76,7 +76,7 @@ function mapPrincipal(p, partition) {
 
 const REGIONAL_SERVICE = /^([a-z0-9-]+)\.([a-z]{2}(?:-[a-z]+)+-\d+)\.(amazonaws\.com(?:\.cn)?)$/;
 
-// Keys AWS puts into the request context from the caller (reference §6).
+// Keys AWS puts into the request context from the caller (rule K).
 function derivedKeys(principal) {
   const kind = Object.keys(principal)[0];
   const value = principal[kind];

@@ -416,7 +416,7 @@ TEST_F(CliTest, CanTakesTheStoredUserNameAsGiven) {
   EXPECT_THAT(r.out, HasSubstr("  external id: arn:aws:redshift:us-west-2:123456789012:dbuser:"
                                "my-cluster/User1"))
       << r;
-  // Characters inside STS's pattern are fine: IdP-namespaced and IAM-mapped names (reference R2).
+  // Characters inside STS's pattern are fine: IdP-namespaced and IAM-mapped names (rule R2).
   RunResult ns = Can(GuidePath("trust-plain.json"), "myco_aad:bob", "us-west-2");
   EXPECT_EQ(ns.exit_code, 0) << ns;
   EXPECT_THAT(ns.out, HasSubstr("dbuser:my-cluster/myco_aad:bob")) << ns;
@@ -647,7 +647,7 @@ TEST_F(CliTest, EvalIdentityPoliciesAndClock) {
       R"("resource":"arn:aws:iam::123456789012:role/B","resource_policy":{"Version":"2012-10-17",)"
       R"("Statement":[{"Effect":"Allow","Principal":{"Service":"redshift.amazonaws.com"},)"
       R"("Action":"sts:AssumeRole","Condition":{"DateLessThan":{"aws:CurrentTime":"2030-01-01T00:00:00Z"}}}]})";
-  // Same account, trust at account level: the caller's identity policy decides (reference E5).
+  // Same account, trust at account level: the caller's identity policy decides (rule E5).
   std::string input = head +
                       R"(,"id":"no-identity"})"
                       "\n" +
@@ -1061,7 +1061,7 @@ TEST_F(BadInputTest, InvalidRoleArnFlag) {
   }
 }
 
-// Partitions never cross (reference M11, R6): Redshift in an `aws` region cannot assume a role
+// Partitions never cross (rules M11, R6): Redshift in an `aws` region cannot assume a role
 // of `aws-cn` or `aws-us-gov`. Bad input (2) or a deny (1), never ALLOW.
 TEST_F(BadInputTest, RoleArnInAnotherPartition) {
   struct Case {
@@ -1099,7 +1099,7 @@ TEST_F(BadInputTest, InvalidAccounts) {
 }
 
 TEST_F(BadInputTest, InvalidClusters) {
-  // Reference R3: 1-63 lowercase letters, digits or hyphens, a letter first, no "--", no
+  // Rule R3: 1-63 lowercase letters, digits or hyphens, a letter first, no "--", no
   // trailing hyphen.
   for (const char* cluster :
        {"My-Cluster", "-abc", "a--b", "abc-", "1abc", "my_cluster", "", "a/b"}) {
@@ -1130,7 +1130,7 @@ TEST_F(BadInputTest, EmptyUser) {
 
 TEST_F(BadInputTest, ExternalIdOutsideStsPattern) {
   // Legal Redshift user names (quoted identifiers, `$`, non-ASCII) whose dbuser ARN breaks
-  // `[\w+=,.@:/-]*`: STS rejects the request before any policy is read (reference S3, S5).
+  // `[\w+=,.@:/-]*`: STS rejects the request before any policy is read (rules S3, S5).
   for (const char* user : {"bob smith", "bob$", "jos\xc3\xa9", "tab\there", "a\"b", "50%"}) {
     SCOPED_TRACE(user);
     RunResult r = Can(GuidePath("trust-plain.json"), user, "us-west-2");

@@ -190,7 +190,7 @@ inline std::optional<bool> OracleCompare(BaseOperator base, std::string_view p, 
   return std::nullopt;
 }
 
-// The operator's truth value per reference C1-C5, C13, or nullopt when the oracle cannot say
+// The operator's truth value per rules C1-C5, C13, or nullopt when the oracle cannot say
 // (policy variables, invalid policy values).
 inline std::optional<bool> OracleCondition(const ConditionCase& c, const OperatorSpec& spec) {
   if (c.policy_values.empty()) return std::nullopt;

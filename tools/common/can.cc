@@ -14,7 +14,7 @@ namespace redtrust::tools {
 
 namespace {
 
-// Cluster identifiers (reference R3): 1-63 lowercase letters, digits or hyphens, starting with
+// Cluster identifiers (rule R3): 1-63 lowercase letters, digits or hyphens, starting with
 // a letter, not ending with a hyphen, no two consecutive hyphens.
 bool IsClusterIdentifier(std::string_view s) {
   if (s.empty() || s.size() > 63 || !(s[0] >= 'a' && s[0] <= 'z') || s.back() == '-') return false;
@@ -109,7 +109,7 @@ StatusOr<std::string> CheckCanTrustQuestion(const CanTrustQuestion& q, FieldStyl
                                    why);
   }
   auto parts = SplitArn(role_arn);
-  // Partitions never cross (reference M11, R6): a cluster in REGION can only use roles of its
+  // Partitions never cross (rule M11, R6): a cluster in REGION can only use roles of its
   // own partition.
   if (parts->partition != partition) {
     return Status::InvalidArgument(name("role_arn") + " " + q_(role_arn) + " is in partition `" +
@@ -166,8 +166,8 @@ StatusOr<CanTrustAnswer> AnswerCanTrust(const CanTrustQuestion& q, const std::st
   if (ext && !ext->values.empty()) params.external_id = ext->values.front();
   auto violations = CheckAssumeRoleParams(params);
   if (!violations.empty()) {
-    // STS rejects the call before any policy (reference S3); the ExternalId comes from the
-    // user name, so a name with spaces or `$` cannot be used (reference R5, §0.1.3).
+    // STS rejects the call before any policy (rule S3); the ExternalId comes from the
+    // user name, so a name with spaces or `$` cannot be used (rule R5, OPEN-3).
     return Status::InvalidArgument("STS would reject the call: ValidationError: " +
                                    ValidationErrorMessage(violations));
   }

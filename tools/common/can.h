@@ -35,7 +35,7 @@ enum class FieldStyle { kFlag, kJsonField };
 // "--role-arn" for kFlag, "`role_arn`" for kJsonField. `field` is the JSON spelling.
 std::string FieldName(std::string_view field, FieldStyle style);
 
-// ---- Redshift's request (reference §5 hop 1, R1)
+// ---- Redshift's request (rule RS-STS hop 1, R1)
 
 // REQUIRES: role_arn is an IAM role ARN (callers check it). Fails only when the region gives no
 // valid service caller.
@@ -97,7 +97,7 @@ struct CanTrustAnswer {
 
 // Evaluates the question against `trust` (E3). Fails (InvalidArgument, message starting with
 // "STS would reject the call: ValidationError: ") when STS rejects the parameters before any
-// policy is read (reference S3), and when the region gives no caller.
+// policy is read (rule S3), and when the region gives no caller.
 // REQUIRES: CheckCanTrustQuestion(q) returned role_arn.
 StatusOr<CanTrustAnswer> AnswerCanTrust(const CanTrustQuestion& q, const std::string& role_arn,
                                         const CompiledPolicy& trust);

@@ -275,7 +275,7 @@ TEST(CidrContains, Ipv4Blocks) {
 }
 
 TEST(CidrContains, PrefixZeroMatchesWholeFamily) {
-  // §8: iam-simulate's `-1 << 32` makes /0 match only 0.0.0.0; standard CIDR matches all.
+  // PEER-4: iam-simulate's `-1 << 32` makes /0 match only 0.0.0.0; standard CIDR matches all.
   EXPECT_TRUE(In("0.0.0.0/0", "0.0.0.0"));
   EXPECT_TRUE(In("0.0.0.0/0", "1.2.3.4"));
   EXPECT_TRUE(In("0.0.0.0/0", "255.255.255.255"));

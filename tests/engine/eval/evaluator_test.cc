@@ -75,7 +75,7 @@ TEST(Authorize, GuideExternalIdDeniesOtherUserAndExplainsValues) {
   EXPECT_THAT(why, HasSubstr("my-cluster/user1"));
 }
 
-TEST(Authorize, UppercaseNameNeverMatchesFoldedUser) {  // reference R5
+TEST(Authorize, UppercaseNameNeverMatchesFoldedUser) {  // rule R5
   auto p = Compile(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",
     "Principal":{"Service":"redshift.amazonaws.com"},"Action":"sts:AssumeRole",
     "Condition":{"StringEquals":{"sts:ExternalId":"arn:aws:redshift:us-west-2:123456789012:dbuser:my-cluster/User1"}}}]})",
@@ -115,13 +115,13 @@ TEST(Authorize, ExplicitDenyWinsAndListsOnlyDenies) {
   EXPECT_EQ(d.effect, Effect::kExplicitDeny);
   ASSERT_EQ(d.matched.size(), 1u);
   EXPECT_EQ(d.matched[0].sid, "D");
-  // Missing ExternalId: a negated operator on a missing key is true (reference C3), so the
+  // Missing ExternalId: a negated operator on a missing key is true (rule C3), so the
   // Deny applies.
   Decision missing = Authorize(ServiceRequest("redshift.us-west-2.amazonaws.com", ""), p.get(), {});
   EXPECT_EQ(missing.effect, Effect::kExplicitDeny);
 }
 
-TEST(Authorize, SameAccountDirectTrustNeedsNoIdentityPolicy) {  // reference E5(a)
+TEST(Authorize, SameAccountDirectTrustNeedsNoIdentityPolicy) {  // rule E5(a)
   auto trust = Compile(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",
     "Principal":{"AWS":"arn:aws:iam::123456789012:role/path/A"},"Action":"sts:AssumeRole"}]})",
                        PolicyKind::kTrust);
@@ -129,7 +129,7 @@ TEST(Authorize, SameAccountDirectTrustNeedsNoIdentityPolicy) {  // reference E5(
   EXPECT_EQ(d.effect, Effect::kAllowed);
 }
 
-TEST(Authorize, AccountLevelTrustNeedsIdentityPolicy) {  // reference E5(b), M5
+TEST(Authorize, AccountLevelTrustNeedsIdentityPolicy) {  // rules E5(b), M5
   auto trust = Compile(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",
     "Principal":{"AWS":"123456789012"},"Action":"sts:AssumeRole"}]})", PolicyKind::kTrust);
   auto identity = Compile(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",
@@ -145,7 +145,7 @@ TEST(Authorize, AccountLevelTrustNeedsIdentityPolicy) {  // reference E5(b), M5
             Effect::kImplicitDeny);
 }
 
-TEST(Authorize, CrossAccountNeedsBothSides) {  // reference E6
+TEST(Authorize, CrossAccountNeedsBothSides) {  // rule E6
   auto trust = Compile(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",
     "Principal":{"AWS":"arn:aws:iam::210987654321:role/A"},"Action":"sts:AssumeRole"}]})",
                        PolicyKind::kTrust);
@@ -159,7 +159,7 @@ TEST(Authorize, CrossAccountNeedsBothSides) {  // reference E6
               HasSubstr("no identity-based policy"));
 }
 
-TEST(Authorize, IdentityAloneNeverSufficesForAssumeRole) {  // reference E4
+TEST(Authorize, IdentityAloneNeverSufficesForAssumeRole) {  // rule E4
   auto identity = Compile(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",
     "Action":"sts:AssumeRole","Resource":"*"}]})", PolicyKind::kIdentity, "identity");
   Decision d = Authorize(AwsRequest("arn:aws:iam::123456789012:user/alice"), nullptr, {identity.get()});
@@ -178,7 +178,7 @@ TEST(Conditions, IfExistsAndMissingKeys) {
   EXPECT_EQ(Authorize(r, p.get(), {}).effect, Effect::kImplicitDeny);
 }
 
-TEST(Conditions, SetOperatorsAndMultivaluedKeys) {  // reference C4, C5
+TEST(Conditions, SetOperatorsAndMultivaluedKeys) {  // rules C4, C5
   auto any = Compile(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*",
     "Action":"sts:AssumeRole","Condition":{"ForAnyValue:StringLike":{"aws:TagKeys":["team-*"]}}}]})",
                      PolicyKind::kTrust);
@@ -198,7 +198,7 @@ TEST(Conditions, SetOperatorsAndMultivaluedKeys) {  // reference C4, C5
   EXPECT_EQ(Authorize(r, plain.get(), {}).effect, Effect::kImplicitDeny);
 }
 
-TEST(Conditions, PolicyVariablesOnlyUnder2012) {  // reference V1, V6
+TEST(Conditions, PolicyVariablesOnlyUnder2012) {  // rules V1, V6
   const char* body = R"("Statement":[{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole",
     "Condition":{"StringNotEquals":{"sts:ExternalId":"${aws:PrincipalTag/x}"}}}]})";
   auto v2012 = Compile(std::string(R"({"Version":"2012-10-17",)") + body, PolicyKind::kTrust);
@@ -222,7 +222,7 @@ TEST(Conditions, DerivedKeysAndClock) {
   EXPECT_EQ(Authorize(r, p.get(), {}).effect, Effect::kImplicitDeny);
 }
 
-TEST(Conditions, ArnLikeIsPerSegment) {  // reference C12 worked example
+TEST(Conditions, ArnLikeIsPerSegment) {  // rule C12 worked example
   auto p = Compile(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*",
     "Action":"sts:AssumeRole","Condition":{"ArnLike":{"aws:SourceArn":"arn:aws:someservice:*:111122223333:finance/*"}}}]})",
                    PolicyKind::kTrust);

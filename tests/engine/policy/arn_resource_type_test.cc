@@ -1,4 +1,4 @@
-// ResourceArnMatch (reference M2 and the resource-type rule M2-T, issue 18): a wildcard cannot
+// ResourceArnMatch (rule M2 and the resource-type rule M2-T, issue 18): a wildcard cannot
 // stand for an ARN's resource type (IAM User Guide, "IAM ARNs", incorrect wildcard usage).
 #include <gtest/gtest.h>
 

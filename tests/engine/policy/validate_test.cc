@@ -1,4 +1,4 @@
-// ValidatePolicy, rule by rule (reference section 1, G1-G14), through ParsePolicy so that
+// ValidatePolicy, rule by rule (rules G1-G14, docs/semantics.md), through ParsePolicy so that
 // structural and semantic findings are checked together and in their sorted order.
 #include "engine/policy/validate.h"
 

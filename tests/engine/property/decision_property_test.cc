@@ -7,7 +7,7 @@
 //  - reordering statements, or the values of an Action, Resource or condition, never changes
 //    the decision (nor the statements that decided it);
 //  - a request that no statement applies to is an implicit deny, and an applicable Deny is an
-//    explicit deny (reference E1);
+//    explicit deny (rule E1);
 //  - a policy that fails validation never produces ALLOW, through every entry point that takes
 //    policy text: `eval` lines here, `can` in tests/e2e/fail_closed_test.cc, the world loader in
 //    tests/sim/property/replay_property_test.cc.

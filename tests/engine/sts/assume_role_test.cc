@@ -8,7 +8,7 @@ namespace {
 
 using ::testing::HasSubstr;
 
-TEST(AssumeRoleParams, ExternalIdPatternAndLength) {  // reference S3
+TEST(AssumeRoleParams, ExternalIdPatternAndLength) {  // rule S3
   EXPECT_TRUE(MatchesExternalIdPattern("arn:aws:redshift:us-west-2:123456789012:dbuser:c/u_1+=,.@-"));
   EXPECT_FALSE(MatchesExternalIdPattern("arn:aws:redshift:us-west-2:123456789012:dbuser:c/bob smith"));
   EXPECT_FALSE(MatchesExternalIdPattern("a$b"));
@@ -25,7 +25,7 @@ TEST(AssumeRoleParams, ExternalIdPatternAndLength) {  // reference S3
   EXPECT_THAT(ValidationErrorMessage(CheckAssumeRoleParams(p)), HasSubstr("less than or equal to 1224"));
 }
 
-TEST(AssumeRoleParams, SeveralViolationsAreCounted) {  // reference S5
+TEST(AssumeRoleParams, SeveralViolationsAreCounted) {  // rule S5
   AssumeRoleParams p;
   p.role_arn = "short";
   p.role_session_name = "Power User/x";
@@ -35,7 +35,7 @@ TEST(AssumeRoleParams, SeveralViolationsAreCounted) {  // reference S5
   EXPECT_THAT(ValidationErrorMessage(v), HasSubstr("at 'roleSessionName'"));
 }
 
-TEST(AssumeRoleParams, AccessDeniedText) {  // reference S6
+TEST(AssumeRoleParams, AccessDeniedText) {  // rule S6
   EXPECT_EQ(AccessDeniedMessage("arn:aws:sts::111122223333:assumed-role/A/s", "sts:AssumeRole",
                                 "arn:aws:iam::123456789012:role/B",
                                 " because no role trust policy allows the sts:AssumeRole action"),
@@ -44,7 +44,7 @@ TEST(AssumeRoleParams, AccessDeniedText) {  // reference S6
             "policy allows the sts:AssumeRole action");
 }
 
-TEST(RedshiftDbUserArn, PartitionFromRegion) {  // reference R1, R6
+TEST(RedshiftDbUserArn, PartitionFromRegion) {  // rules R1, R6
   EXPECT_EQ(RedshiftDbUserArn("us-west-2", "123456789012", "my-cluster", "user1"),
             "arn:aws:redshift:us-west-2:123456789012:dbuser:my-cluster/user1");
   EXPECT_EQ(RedshiftDbUserArn("cn-north-1", "123456789012", "c", "u"),

@@ -727,7 +727,7 @@ TEST(ManagedPolicies, WhatTheyAllow) {
   EXPECT_EQ(Allowed("AWSLambdaRole", "lambda:InvokeFunction",
                     "arn:aws:lambda:us-east-1:123456789012:function:f"),
             Effect::kAllowed);
-  // AmazonRedshiftAllCommandsFullAccess: S3 only on redshift-downloads and *redshift* (§4).
+  // AmazonRedshiftAllCommandsFullAccess: S3 only on redshift-downloads and *redshift* (RS-CLUSTER).
   EXPECT_EQ(Allowed("AmazonRedshiftAllCommandsFullAccess", "s3:PutObject",
                     "arn:aws:s3:::my-redshift-unload/k"),
             Effect::kAllowed);

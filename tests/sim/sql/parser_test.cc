@@ -365,7 +365,7 @@ TEST(SqlParserUnload, DollarQuotedQuery) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// ASSUMEROLE grants (reference §3)
+// ASSUMEROLE grants (rule RS-GRANT)
 
 TEST(SqlParserAssumeRole, SeparateRolesVersusChain) {
   auto g = ParseOne<GrantAssumeRole>(std::string("grant assumerole on '") + kRoleA + "','" +
@@ -733,7 +733,7 @@ TEST(SqlParserErrors, RoleChains) {
 }
 
 TEST(SqlParserErrors, EncryptionRules) {
-  // UNLOAD, reference §2.4.
+  // UNLOAD, rule RS-OPTS.
   EXPECT_SQL_ERROR("unload ('x') to 's3://b/' iam_role default kms_key_id 'k'",
                    "KMS_KEY_ID requires ENCRYPTED", 1, 44);
   EXPECT_SQL_ERROR("unload ('x') to 's3://b/' iam_role default\n master_symmetric_key 'k'",

@@ -68,7 +68,7 @@ struct Principal {
   Kind kind = Kind::kUser;
   Caller caller;  // for the engine
   // The caller's identity policies: a user's, a session's role's permission policies; none for
-  // a service principal (reference E3).
+  // a service principal (rule E3).
   std::vector<const CompiledPolicy*> identity_policies;
   std::string arn;       // user ARN, session ARN or service principal name (for messages)
   std::string userid;    // aws:userid: AIDA... for users, ROLEID:SESSION for sessions, "" else

@@ -273,7 +273,7 @@ OneResult Evaluate(const Simulation& sim, const std::string& action, const std::
   } else {
     // Without a resource policy the simulator answers from the given policies alone, as AWS's
     // does: sts:AssumeRole allowed by an identity policy is "allowed" here, although a real
-    // call also needs the role's trust policy (reference E4; give it as ResourcePolicy).
+    // call also needs the role's trust policy (rule E4; give it as ResourcePolicy).
     d = IdentityOnly(req, sim.caller.is_iam() ? identity : std::vector<const CompiledPolicy*>());
   }
 

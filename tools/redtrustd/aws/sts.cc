@@ -1,6 +1,6 @@
 // STS AssumeRole (API version 2011-06-15). Order of checks, each with its source in
 // docs/aws-api.md: DurationSeconds parsing (MalformedInput), the API model's constraints
-// (ValidationError, reference S1-S5), unsupported parameters, RoleArn syntax, source identity
+// (ValidationError, rules S1-S5), unsupported parameters, RoleArn syntax, source identity
 // and session tags, the role's existence and the decision of the engine (AccessDenied, with
 // sts:SetSourceIdentity and sts:TagSession when those are asked for), the role's
 // MaxSessionDuration and the one-hour role-chaining limit, then issuance.
@@ -176,7 +176,7 @@ ActionResult Denied(const Principal& p, std::string_view action, std::string_vie
     r.headers.emplace_back("X-Redtrust-Decision", EffectName(d->effect));
     why = d->reason;
     // Which kind of policy denied, as newer AccessDenied messages of other services say it
-    // (reference S6), e.g. "because no role trust policy allows the sts:AssumeRole action".
+    // (rule S6), e.g. "because no role trust policy allows the sts:AssumeRole action".
     std::string by = StsDenyReason(*d, action);
     if (!by.empty()) r.headers.emplace_back("X-Redtrust-Denied-By", HeaderSafe(by.substr(1)));
     if (!d->matched.empty())
@@ -221,7 +221,7 @@ ActionResult AssumeRole(const ActionContext& ctx) {
     if (!duration) return Fail(AwsError{400, "MalformedInput", ""});
   }
 
-  // The API model's constraints (reference S1-S4; engine/sts CheckAssumeRoleParams).
+  // The API model's constraints (rules S1-S4; engine/sts CheckAssumeRoleParams).
   AssumeRoleParams ap;
   ap.role_arn = role_arn.value_or("arn:aws:iam::000000000000:role/placeholder");
   ap.role_session_name = session;
@@ -359,7 +359,7 @@ ActionResult AssumeRole(const ActionContext& ctx) {
   for (const std::string& k : transitive) effective_transitive.push_back(k);
 
   // The role. A syntactically valid ARN of a role that does not exist (or of something else)
-  // is denied like any other request (reference S1).
+  // is denied like any other request (rule S1).
   const sim::Role* role = FindRole(ctx.world, *role_arn, *parts);
   if (!role) {
     return Denied(p, "sts:AssumeRole", *role_arn, nullptr,
