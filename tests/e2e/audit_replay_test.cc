@@ -151,15 +151,20 @@ TEST_F(AuditReplayCliTest, ScriptTimeAndBadDirectives) {
     by_id[j["id"].get<std::string>()] = j;
   }
   const std::string s = kScript;
-  ASSERT_EQ(by_id.size(), 4u) << r;
+  ASSERT_EQ(by_id.size(), 5u) << r;
   EXPECT_EQ(by_id[s + ":4"]["decision"], "ALLOW") << r;
   EXPECT_EQ(by_id[s + ":7"]["decision"], "DENY") << "time=2019-..." << r;
   EXPECT_EQ(by_id[s + ":7"]["failing_gate"], "P6 sts-hop-1") << r;
-  // An unknown setting is not ignored (the statement would run as the previous user).
+  // An unknown setting is not ignored (the statement would run as the previous user): the
+  // directive is an error record, and what follows has no session user until a good directive.
+  EXPECT_EQ(by_id[s + ":9"]["decision"], "ERROR") << r;
+  EXPECT_THAT(by_id[s + ":9"]["message"].get<std::string>(),
+              HasSubstr("bad `-- redtrust:` directive: `usr=bob`"))
+      << r;
   EXPECT_EQ(by_id[s + ":10"]["decision"], "ERROR") << r;
   EXPECT_EQ(by_id[s + ":10"]["message"],
-            s + ":9:14: unknown `-- redtrust:` setting `usr=bob`; expected user=NAME, "
-                "cluster=ID, time=DATE")
+            s + ":10: no session user or cluster: add `-- redtrust: user=NAME cluster=ID` before "
+                "the statement")
       << r;
   EXPECT_EQ(by_id[s + ":13"]["decision"], "ALLOW") << r;
 }

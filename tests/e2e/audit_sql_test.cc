@@ -221,7 +221,7 @@ TEST_F(AuditSqlTest, SqlLogBadDirectiveIsAnErrorAndDropsTheUser) {
   EXPECT_EQ(out[0]["user"], "user1");
   EXPECT_EQ(out[1]["id"], path + ":3");
   EXPECT_THAT(out[1]["message"].get<std::string>(),
-              HasSubstr("bad `-- redtrust:` directive: `usr=user3` is not user=NAME or cluster=ID"));
+              HasSubstr("bad `-- redtrust:` directive: `usr=user3` is not user=NAME, cluster=ID or time=DATE"));
   EXPECT_EQ(out[2]["id"], path + ":4");
   EXPECT_THAT(out[2]["message"].get<std::string>(), HasSubstr("no session user or cluster"));
   EXPECT_EQ(out[3]["id"], path + ":5");

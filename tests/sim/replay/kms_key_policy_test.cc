@@ -68,7 +68,8 @@ class KmsKeyPolicyTest : public ::testing::Test {
     if (!cluster || script.statements.size() != 1) return {};
     ReplayOptions options;
     options.trace = true;
-    ReplayResult r = ReplayStatement(*loaded.world, *cluster, "eng", script.statements[0], options);
+    ReplayResult r = ReplayStatement(*loaded.world, *cluster, "eng", script.statements[0],
+                                     /*now_micros=*/1767225600000000, options);
     fs::remove_all(dir);
     return r;
   }
