@@ -700,7 +700,7 @@ ReplayResult ReplayStatement(const World& world, const Cluster& cluster, std::st
 
 ReplayResult ReplayRejected(const World& world, const Cluster& cluster, std::string_view user,
                             const SqlError& error, const ReplayOptions& options) {
-  Replayer rp(world, cluster, user, options.trace);
+  Replayer rp(world, cluster, user, options.trace, /*now_micros=*/0);  // P1 makes no request
   rp.result().command = error.command;
   if (!cluster.database.FindUser(user)) {
     rp.NotEvaluated("user \"" + std::string(user) + "\" does not exist on cluster " + cluster.id);
