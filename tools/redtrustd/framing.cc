@@ -92,11 +92,11 @@ class FieldsChecker {
   bool seen_field_ = false;
 };
 
-std::optional<std::string> CheckHeader(std::string_view s) {
+std::optional<std::string> CheckHeader(std::string_view s, bool fields_only) {
   // request-line = method SP request-target SP HTTP-version CRLF
   static constexpr std::string_view kVersion = "HTTP/D.D\r\n";
   enum class State { kMethod, kTarget, kVersion, kFields };
-  State state = State::kMethod;
+  State state = fields_only ? State::kFields : State::kMethod;
   size_t run = 0;  // bytes of the current element
   FieldsChecker fields("header");
   for (unsigned char c : s) {
@@ -222,7 +222,15 @@ std::optional<std::string> CheckChunkHeader(std::string_view s) {
 }  // namespace
 
 std::optional<std::string> CheckFramingPrefix(std::string_view pending, FramingPhase phase) {
-  return phase == FramingPhase::kHeader ? CheckHeader(pending) : CheckChunkHeader(pending);
+  switch (phase) {
+    case FramingPhase::kHeader:
+      return CheckHeader(pending, /*fields_only=*/false);
+    case FramingPhase::kFields:
+      return CheckHeader(pending, /*fields_only=*/true);
+    case FramingPhase::kChunkHeader:
+      break;
+  }
+  return CheckChunkHeader(pending);
 }
 
 }  // namespace redtrust::server

@@ -25,6 +25,9 @@ namespace redtrust::server {
 enum class FramingPhase {
   // From the first byte of the request: request line and header fields, not yet complete.
   kHeader,
+  // The header fields after a request line the parser has already taken (Beast consumes the
+  // request line as soon as its CRLF arrives, and the fields only once the blank line has).
+  kFields,
   // A chunked body at a chunk boundary: an optional CRLF ending the previous chunk's data,
   // then the chunk-size line and, after the last chunk (size 0), the trailer fields.
   kChunkHeader,

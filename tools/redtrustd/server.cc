@@ -173,6 +173,7 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->header_limit(static_cast<std::uint32_t>(options().max_header_bytes));
     parser_->body_limit(options().max_body_bytes);
     header_seen_ = false;
+    header_consumed_ = 0;
     stream_.expires_after(options().read_timeout);
     Parse();
   }
@@ -196,6 +197,7 @@ class Session : public std::enable_shared_from_this<Session> {
       if (buffer_.size() == 0) return ReadMore();
       beast::error_code ec;
       const size_t used = parser_->put(buffer_.data(), ec);
+      if (!parser_->is_header_done()) header_consumed_ += used;
       buffer_.consume(used);
       if (ec == http::error::need_more || (!ec && used == 0 && !parser_->is_done())) {
         if (std::optional<std::string> bad = CheckBuffered()) {
@@ -213,7 +215,11 @@ class Session : public std::enable_shared_from_this<Session> {
     if (buffer_.size() == 0) return std::nullopt;
     const std::string_view pending(static_cast<const char*>(buffer_.data().data()),
                                    buffer_.size());
-    if (!parser_->is_header_done()) return CheckFramingPrefix(pending, FramingPhase::kHeader);
+    if (!parser_->is_header_done()) {
+      // Beast takes the request line as soon as its CRLF is here: what is left are fields.
+      return CheckFramingPrefix(pending, header_consumed_ > 0 ? FramingPhase::kFields
+                                                              : FramingPhase::kHeader);
+    }
     if (parser_->chunked()) return CheckFramingPrefix(pending, FramingPhase::kChunkHeader);
     return std::nullopt;
   }
@@ -406,6 +412,7 @@ class Session : public std::enable_shared_from_this<Session> {
   uint64_t request_bytes_ = 0;
   Clock::time_point started_;
   bool idle_ = false;       // waiting for the first byte of a request
+  size_t header_consumed_ = 0;  // bytes of this request's header the parser took so far
   bool lingering_ = false;  // draining after a response that closes the connection
   bool header_seen_ = false;
   bool stopping_ = false;
