@@ -213,3 +213,19 @@ TEST_F(AuditReplayCliTest, WorldDiffAsksRedshiftAtNow) {
 }
 
 }  // namespace
+
+// Ids, user and cluster names in the text table quote the log: control characters reach the
+// terminal escaped, never raw (a record cannot forge a row or recolour the terminal).
+TEST_F(AuditReplayCliTest, TextTableEscapesLogText) {
+  const std::string log = TempFile(
+      "escape.jsonl",
+      "{\"id\": \"evil\\u001b[31m\\nALLOW\", \"user\": \"alice\\u001b]0;x\\u0007\", "
+      "\"cluster\": \"audit\", \"sql\": \"COPY t FROM 's3://audit-data/csv/' IAM_ROLE "
+      "'arn:aws:iam::111111111111:role/time-gated' CSV\"}\n");
+  RunResult r = Run({"replay", "--world", kWorld, log, "--now", k2026});
+  EXPECT_EQ(r.out.find('\x1b'), std::string::npos) << r;
+  EXPECT_EQ(r.out.find('\x07'), std::string::npos) << r;
+  for (const std::string& line : Lines(r.out)) {
+    EXPECT_THAT(line, Not(StartsWith("ALLOW"))) << "a record cannot forge a row" << r;
+  }
+}

@@ -61,18 +61,20 @@ class Printer {
     const std::string& message = r.result.message;
     const size_t nl = message.find('\n');
     const std::string first = message.empty() ? "-" : message.substr(0, nl);
-    std::printf("%-24s %-12s %-14s %-8s %-6s %-16s %s\n", r.id.c_str(), r.user.c_str(),
-                r.cluster.c_str(), r.result.command.empty() ? "-" : r.result.command.c_str(),
-                tools::ReplayDecisionName(r.result), gate.c_str(), first.c_str());
+    // Ids, names and messages quote the log: escaped for the terminal (docs/limits.md).
+    std::printf("%-24s %-12s %-14s %-8s %-6s %-16s %s\n", Shown(r.id).c_str(),
+                Shown(r.user).c_str(), Shown(r.cluster).c_str(),
+                r.result.command.empty() ? "-" : r.result.command.c_str(),
+                tools::ReplayDecisionName(r.result), gate.c_str(), TerminalText(first).c_str());
     for (size_t at = nl; at != std::string::npos;) {
       const size_t next = message.find('\n', at + 1);
-      std::string line = "  " + message.substr(at + 1, next == std::string::npos
-                                                           ? std::string::npos
-                                                           : next - at - 1) + "\n";
+      std::string line = "  " + TerminalText(message.substr(at + 1, next == std::string::npos
+                                                                        ? std::string::npos
+                                                                        : next - at - 1)) + "\n";
       std::fwrite(line.data(), 1, line.size(), stdout);
       at = next;
     }
-    if (trace_) std::fputs(tools::ReplayTraceText(r.result).c_str(), stdout);
+    if (trace_) std::fputs(TerminalText(tools::ReplayTraceText(r.result)).c_str(), stdout);
   }
 
   int Finish() {
