@@ -10,6 +10,8 @@
 #include <sstream>
 #include <string>
 
+#include <unistd.h>
+
 #include "sim/model/world.h"
 #include "sim/replay/replay.h"
 #include "sim/sql/parser.h"
@@ -41,8 +43,12 @@ class KmsKeyPolicyTest : public ::testing::Test {
   // or unchanged when `key_field` is empty.
   ReplayResult Unload(const std::string& key_field) {
     const fs::path src = fs::path(REDTRUST_SOURCE_DIR) / "fixtures/worlds/scenarios";
-    const fs::path dir = fs::path(::testing::TempDir()) /
-                         ("kms_key_policy_" + std::to_string(counter_++));
+    // ctest runs each test in its own process, two at a time: the directory is the test's own.
+    const fs::path dir =
+        fs::path(::testing::TempDir()) /
+        ("kms_key_policy_" + std::to_string(getpid()) + "_" +
+         ::testing::UnitTest::GetInstance()->current_test_info()->name() + "_" +
+         std::to_string(counter_++));
     fs::remove_all(dir);
     fs::copy(src, dir, fs::copy_options::recursive);
     if (!key_field.empty()) {
