@@ -6,7 +6,7 @@
 
 #include "engine/eval/compiled_policy.h"
 #include "engine/eval/evaluator.h"
-#include "engine/io/eval_json.h"
+#include "tools/questions/eval_json.h"
 #include "engine/policy/reader.h"
 
 namespace redtrust {

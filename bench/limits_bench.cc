@@ -16,8 +16,8 @@
 #include "engine/condition/values.h"
 #include "engine/eval/compiled_policy.h"
 #include "engine/eval/evaluator.h"
-#include "engine/io/eval_json.h"
-#include "engine/io/json_writer.h"
+#include "tools/questions/eval_json.h"
+#include "tools/questions/json_writer.h"
 #include "engine/policy/reader.h"
 
 namespace redtrust {

@@ -930,7 +930,7 @@ bool IsUtf8(std::string_view s) {
   return utf8->Accepts(s);
 }
 
-// The witness as `eval` reads it back from its JSON line (engine/io/eval_json.cc): the
+// The witness as `eval` reads it back from its JSON line (tools/questions/eval_json.cc): the
 // principal re-parsed from the text printed for it, every context key `prefix:name`, every
 // string well-formed UTF-8, STS's parameter checks passed. nullopt (with *why) when no eval
 // line can carry it.

@@ -21,7 +21,7 @@
 #include <utility>
 #include <vector>
 
-#include "engine/io/eval_json.h"
+#include "tools/questions/eval_json.h"
 
 namespace redtrust {
 namespace {
@@ -38,7 +38,7 @@ const std::set<std::string> kCaseKeys = {"name", "rule", "note", "request", "req
 const std::set<std::string> kWantKeys = {"decision", "matched_statements", "missing_context_keys",
                                          "error_codes"};
 const std::set<std::string> kStatementKeys = {"policy", "index"};
-// The `redtrust eval` input contract (engine/io/eval_json.h). A typo such as "identity_policy"
+// The `redtrust eval` input contract (tools/questions/eval_json.h). A typo such as "identity_policy"
 // would otherwise be silently ignored and change what the case tests.
 const std::set<std::string> kRequestKeys = {"id",
                                             "principal",

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "engine/base/diagnostic.h"
-#include "engine/io/eval_json.h"
+#include "tools/questions/eval_json.h"
 #include "engine/policy/arn.h"
 
 namespace redtrust {

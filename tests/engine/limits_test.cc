@@ -9,7 +9,7 @@
 
 #include "engine/base/json.h"
 #include "engine/eval/request.h"
-#include "engine/io/eval_json.h"
+#include "tools/questions/eval_json.h"
 #include "engine/policy/reader.h"
 
 namespace redtrust {

@@ -40,7 +40,7 @@
 #include "engine/condition/values.h"
 #include "engine/eval/compiled_policy.h"
 #include "engine/eval/evaluator.h"
-#include "engine/io/json_writer.h"
+#include "tools/questions/json_writer.h"
 #include "engine/policy/arn.h"
 #include "engine/policy/reader.h"
 #include "engine/policy/wildcard.h"

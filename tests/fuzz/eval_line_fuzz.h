@@ -1,4 +1,4 @@
-// Fuzz target (e): the `redtrust eval` line protocol (engine/io/eval_json.h, EvalSession).
+// Fuzz target (e): the `redtrust eval` line protocol (tools/questions/eval_json.h, EvalSession).
 //
 // Input: JSON Lines, as `redtrust eval` reads them; each line (at most 16) is evaluated by one
 // session, in order, so later lines hit the session's compiled-policy cache.
@@ -22,7 +22,7 @@
 
 #include "engine/base/json.h"
 #include "engine/condition/values.h"
-#include "engine/io/eval_json.h"
+#include "tools/questions/eval_json.h"
 #include "engine/policy/reader.h"
 #include "tests/fuzz/fuzz_support.h"
 

@@ -29,7 +29,7 @@
 #include <string_view>
 
 #include "engine/base/json.h"
-#include "engine/io/eval_json.h"
+#include "tools/questions/eval_json.h"
 #include "sim/model/world.h"
 #include "tests/fuzz/eval_line_fuzz.h"
 #include "tests/fuzz/fuzz_support.h"

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "engine/base/json.h"
-#include "engine/io/json_writer.h"
+#include "tools/questions/json_writer.h"
 #include "engine/policy/document.h"
 
 namespace redtrust::fuzz {

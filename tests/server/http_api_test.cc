@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "engine/io/eval_json.h"
+#include "tools/questions/eval_json.h"
 #include "server_test_support.h"
 #include "tools/redtrustd/metrics.h"
 #include "tools/redtrustd/world_store.h"

@@ -4,7 +4,7 @@
 #include <optional>
 
 #include "engine/eval/decision.h"
-#include "tools/common/can.h"
+#include "tools/questions/can.h"
 #include "tools/redtrust/commands.h"
 #include "tools/redtrust/common.h"
 

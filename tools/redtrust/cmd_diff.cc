@@ -13,7 +13,7 @@
 #include "engine/eval/explain.h"
 #include "engine/policy/arn.h"
 #include "sim/diff/world_diff.h"
-#include "tools/common/can.h"
+#include "tools/questions/can.h"
 #include "tools/redtrust/commands.h"
 #include "tools/redtrust/common.h"
 

@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <cstring>
 
-#include "engine/io/eval_json.h"
+#include "tools/questions/eval_json.h"
 #include "tools/redtrust/commands.h"
 #include "tools/redtrust/common.h"
 

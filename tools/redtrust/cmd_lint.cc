@@ -1,10 +1,10 @@
 // `redtrust lint FILE... [--kind trust|identity|resource] [--no-security] [--json]`: validation
 // findings, and for trust policies that parse without errors, security findings
-// (security_lint.h). The checks and the JSON line are shared with redtrustd (tools/common/lint.h).
+// (security_lint.h). The checks and the JSON line are shared with redtrustd (tools/questions/lint.h).
 #include <CLI/CLI.hpp>
 #include <iostream>
 
-#include "tools/common/lint.h"
+#include "tools/questions/lint.h"
 #include "tools/redtrust/commands.h"
 #include "tools/redtrust/common.h"
 

@@ -8,7 +8,7 @@
 
 #include "sim/model/world.h"
 #include "sim/replay/replay.h"
-#include "tools/common/replay.h"
+#include "tools/questions/replay.h"
 #include "tools/redtrust/commands.h"
 #include "tools/redtrust/common.h"
 

@@ -11,7 +11,7 @@
 #include <iostream>
 
 #include "engine/condition/values.h"
-#include "tools/common/lint.h"
+#include "tools/questions/lint.h"
 
 namespace redtrust::cli {
 

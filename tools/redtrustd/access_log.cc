@@ -5,7 +5,7 @@
 #include <cstring>
 #include <ctime>
 
-#include "engine/io/json_writer.h"
+#include "tools/questions/json_writer.h"
 
 namespace redtrust::server {
 

@@ -9,7 +9,7 @@
 //   GET  /metrics    Prometheus text (metrics.h)
 //   AWS Query API requests (AwsApi::IsAwsRequest) go to AwsApi with the current world.
 //
-// The JSON of every /v1 answer is the CLI's, byte for byte (tools/common/, engine/io/eval_json.h);
+// The JSON of every /v1 answer is the CLI's, byte for byte (tools/questions/, tools/questions/eval_json.h);
 // the shapes, statuses and limits are in docs/http-api.md. Errors: 400 (the body cannot be read
 // as the route's input), 404, 405, 422 (/v1/eval: the one request could not be evaluated), each
 // with a JSON body; a bad request is never answered ALLOW. Handle never throws: an unexpected
@@ -29,7 +29,7 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/io/eval_json.h"
+#include "tools/questions/eval_json.h"
 #include "tools/redtrustd/handler.h"
 
 namespace redtrust::server {

@@ -21,7 +21,7 @@
 
 #include "engine/eval/compiled_policy.h"
 #include "engine/eval/evaluator.h"
-#include "engine/io/eval_json.h"
+#include "tools/questions/eval_json.h"
 #include "engine/policy/reader.h"
 #include "tests/engine/property/policy_gen.h"
 

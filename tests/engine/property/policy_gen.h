@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "engine/eval/request.h"
-#include "engine/io/json_writer.h"
+#include "tools/questions/json_writer.h"
 #include "engine/policy/arn.h"
 #include "engine/policy/document.h"
 

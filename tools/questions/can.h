@@ -26,7 +26,7 @@
 #include "engine/eval/decision.h"
 #include "engine/eval/request.h"
 #include "sim/model/world.h"
-#include "tools/common/replay.h"
+#include "tools/questions/replay.h"
 
 namespace redtrust::tools {
 

@@ -1,11 +1,11 @@
-#include "tools/common/replay.h"
+#include "tools/questions/replay.h"
 
 #include <algorithm>
 #include <variant>
 #include <vector>
 
 #include "engine/condition/values.h"
-#include "engine/io/json_writer.h"
+#include "tools/questions/json_writer.h"
 #include "sim/sql/lexer.h"
 
 namespace redtrust::tools {

@@ -1,6 +1,6 @@
-#include "tools/common/lint.h"
+#include "tools/questions/lint.h"
 
-#include "engine/io/json_writer.h"
+#include "tools/questions/json_writer.h"
 #include "engine/policy/reader.h"
 #include "engine/policy/security_lint.h"
 

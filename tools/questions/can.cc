@@ -1,4 +1,4 @@
-#include "tools/common/can.h"
+#include "tools/questions/can.h"
 
 #include <map>
 #include <nlohmann/json.hpp>
@@ -8,7 +8,7 @@
 #include "engine/policy/arn.h"
 #include "engine/policy/reader.h"
 #include "engine/sts/assume_role.h"
-#include "tools/common/lint.h"
+#include "tools/questions/lint.h"
 
 namespace redtrust::tools {
 

@@ -1,4 +1,4 @@
-#include "engine/io/eval_json.h"
+#include "tools/questions/eval_json.h"
 
 #include <unordered_map>
 #include <vector>
@@ -7,7 +7,7 @@
 #include "engine/condition/values.h"
 #include "engine/eval/compiled_policy.h"
 #include "engine/eval/evaluator.h"
-#include "engine/io/json_writer.h"
+#include "tools/questions/json_writer.h"
 #include "engine/policy/arn.h"
 #include "engine/policy/reader.h"
 #include "engine/sts/assume_role.h"

@@ -1,4 +1,4 @@
-#include "engine/io/json_writer.h"
+#include "tools/questions/json_writer.h"
 
 namespace redtrust {
 
