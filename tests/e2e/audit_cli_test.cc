@@ -116,7 +116,7 @@ TEST_F(AuditCliTest, PositionalUserInTrustFormOrTwoUsersIsAUsageError) {
 }
 
 TEST_F(AuditCliTest, RoleArnIsCheckedAsTheWorldLoaderChecksIt) {
-  for (const std::string arn : {std::string("arn:aws:iam::123456789012:role/"),
+  for (const std::string& arn : {std::string("arn:aws:iam::123456789012:role/"),
                                 "arn:aws:iam::123456789012:role/" + std::string(65, 'r')}) {
     RunResult r = Run(With(kCanArgs, {"--role-arn", arn}));
     ExpectUsageError(r);
