@@ -146,6 +146,9 @@ inline std::optional<bool> OracleCompare(BaseOperator base, std::string_view p, 
       if (cmp == Comparison::kEqualsIgnoreCase) return EqualsIgnoreCaseAscii(x, p);
       return GlobMatch(p, x, false);
     case ValueType::kArn:
+      // A policy value that is not an ARN never matches (C12); OracleCondition applies the rest
+      // of the rule (it makes the negated operators false).
+      if (!SplitArn(p)) return false;
       return ArnGlobMatch(p, x, false);
     case ValueType::kBinary:
       return x == p;
@@ -210,6 +213,11 @@ inline std::optional<bool> OracleCondition(const ConditionCase& c, const Operato
     }
     return (wants_absent && c.absent) || (wants_present && !c.absent);
   }
+  // C12: a policy value that is not an ARN makes ArnNotEquals/ArnNotLike false.
+  bool policy_value_not_arn = false;
+  if (type == ValueType::kArn) {
+    for (const std::string& p : c.policy_values) policy_value_not_arn |= !SplitArn(p).has_value();
+  }
   std::optional<bool> invalid;
   auto single = [&](std::string_view x) -> bool {
     if (!HasType(type, x)) return false;
@@ -222,6 +230,7 @@ inline std::optional<bool> OracleCondition(const ConditionCase& c, const Operato
       }
       any = any || *r;
     }
+    if (negated && policy_value_not_arn) return false;
     return any != negated;
   };
   bool result = false;
@@ -369,6 +378,10 @@ inline void CheckConditionInput(std::string_view data) {
   const ValueType type = OperatorValueType(spec->base);
   bool all_typed = true;
   for (const std::string& x : c.request_values) all_typed = all_typed && HasType(type, x);
+  // C12 applies to policy values too: a non-ARN one makes both ArnLike and ArnNotLike false.
+  if (type == ValueType::kArn) {
+    for (const std::string& p : c.policy_values) all_typed = all_typed && SplitArn(p).has_value();
+  }
   OperatorSpec other = *spec;
   other.base = *neg;
   if (spec->set == SetQualifier::kNone) {
