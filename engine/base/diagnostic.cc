@@ -60,6 +60,14 @@ size_t Utf8SequenceAt(std::string_view text, size_t i, uint32_t* cp) {
   return len;
 }
 
+// Unicode's bidirectional formatting characters (ALM, LRM, RLM, the embeddings and overrides
+// U+202A-U+202E, the isolates U+2066-U+2069): printed raw they reorder what the terminal shows,
+// so a name could display as something it is not ("Trojan Source", CVE-2021-42574).
+bool IsBidiControl(uint32_t cp) {
+  return cp == 0x061C || cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) ||
+         (cp >= 0x2066 && cp <= 0x2069);
+}
+
 }  // namespace
 
 std::string SanitizeForMessage(std::string_view text, size_t max_bytes) {
@@ -94,8 +102,8 @@ std::string SanitizeForMessage(std::string_view text, size_t max_bytes) {
       std::snprintf(buf, sizeof buf, "\\x%02x", c);
       out += buf;
       ++i;
-    } else if (cp < 0xA0) {
-      // C1 control characters (U+0080-U+009F) steer terminals too.
+    } else if (cp < 0xA0 || IsBidiControl(cp)) {
+      // C1 control characters (U+0080-U+009F) steer terminals too; bidi controls reorder text.
       std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(cp));
       out += buf;
       i += len;

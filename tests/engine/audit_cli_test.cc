@@ -69,6 +69,10 @@ TEST(AuditCliSanitize, EscapesEverythingATerminalActsOn) {
   EXPECT_EQ(SanitizeForMessage("a\x9b" "b"), "a\\x9bb");
   EXPECT_EQ(SanitizeForMessage("caf\xC3\xA9"), "caf\xC3\xA9");  // printable UTF-8 stays
   EXPECT_EQ(SanitizeForMessage("\xE2\x82"), "\\xe2\\x82");      // truncated sequence
+  // Bidi controls reorder what a terminal shows (U+202E RIGHT-TO-LEFT OVERRIDE, U+2066 LRI).
+  EXPECT_EQ(SanitizeForMessage("a\xE2\x80\xAE" "b"), "a\\u202eb");
+  EXPECT_EQ(SanitizeForMessage("a\xE2\x81\xA6" "b"), "a\\u2066b");
+  EXPECT_EQ(SanitizeForMessage("\xE2\x80\x94"), "\xE2\x80\x94");  // an em dash stays
   // Cut at 100 bytes by default; npos escapes without cutting.
   EXPECT_EQ(SanitizeForMessage(std::string(5000, 'p')), std::string(100, 'p') + "...");
   EXPECT_EQ(SanitizeForMessage(std::string(5000, 'p'), std::string::npos), std::string(5000, 'p'));
